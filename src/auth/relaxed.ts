@@ -1,0 +1,28 @@
+import { errors } from '../errors.js'
+import type { AuthRequest, AuthVerdict } from './types.js'
+
+/** `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex` (reference §2.4). */
+export const AKSK_AUTHORIZATION = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)\s*$/
+
+const single = (value: string | string[] | undefined): string | undefined => Array.isArray(value) ? value[0] : value
+
+/**
+ * `--auth relaxed`: a request must carry credentials of either kind, but nothing is verified.
+ * Without any, the gateway's "x-auth-token not found" 401.
+ */
+export function checkRelaxed ({ headers }: AuthRequest): AuthVerdict {
+  const token = single(headers['x-auth-token'])
+  if (token !== undefined && token.trim() !== '') return { scheme: 'token', principal: 'token', ok: true }
+  const authorization = single(headers.authorization)
+  if (authorization !== undefined) {
+    const match = AKSK_AUTHORIZATION.exec(authorization)
+    if (match === null) return { scheme: 'aksk', ok: false, error: errors.authFailed('verify aksk signature fail') }
+    if (!single(headers['x-sdk-date'])) return { scheme: 'aksk', principal: match[1], ok: false, error: errors.authFailed('verify aksk signature fail') }
+    return { scheme: 'aksk', principal: match[1], ok: true }
+  }
+  return { scheme: 'none', ok: false, error: errors.authMissing() }
+}
+
+export function allowAll (): AuthVerdict {
+  return { scheme: 'none', ok: true }
+}

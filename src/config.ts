@@ -1,0 +1,129 @@
+import { fileURLToPath } from 'node:url'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { stringEnum } from './schemas/string-enum.js'
+import { compileStrict, fieldOf } from './schemas/validator.js'
+
+/** The fixtures shipped with the package, so an installed copy finds them whatever the cwd. */
+export const BUNDLED_FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+export const ConfigSchema = Type.Object({
+  host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to bind.' }),
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'Port to bind; 0 picks a free one.' }),
+  db: Type.String({ minLength: 1, default: ':memory:', description: 'SQLite file, or :memory:.' }),
+  fixtures: Type.Union([Type.String({ minLength: 1 }), Type.Literal(false)], {
+    default: BUNDLED_FIXTURES,
+    description: 'Fixture file or directory of *.json files seeded at start (default: the bundled fixtures/); false (--no-fixtures) seeds nothing.'
+  }),
+  auth: stringEnum(['off', 'relaxed', 'strict'], { default: 'relaxed', description: 'Authentication mode.' }),
+  credentials: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON file for --auth strict.' })),
+  credentialsJson: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON itself (env only).' })),
+  unknownTransaction: stringEnum(['error', 'empty', 'generate'], { default: 'error', description: 'Answer for a transaction that is not stored.' }),
+  journalSize: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10000, description: 'Request journal capacity (entries).' }),
+  logLevel: stringEnum(LOG_LEVELS, { default: 'info', description: 'Log level.' }),
+  adminToken: Type.Optional(Type.String({ minLength: 1, description: 'Bearer token required by the control plane.' })),
+  seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0, description: 'Seed of the fault-injection PRNG.' }),
+  faults: Type.Optional(Type.String({ minLength: 1, description: 'Fault rules JSON file loaded at start.' })),
+  prefer: Type.Boolean({ default: true, description: 'Honour Prefer: code=/delay= request headers (--no-prefer turns off).' })
+}, { additionalProperties: false })
+export type Config = Static<typeof ConfigSchema>
+export type ConfigKey = keyof Config
+
+interface Flag {
+  key: ConfigKey
+  flag: string
+  env: string
+}
+
+const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
+const envName = (key: string): string => 'WKS_EMULATOR_' + kebab(key).replace(/-/g, '_').toUpperCase()
+
+export const FLAGS: Flag[] = (Object.keys(ConfigSchema.properties) as ConfigKey[])
+  .filter((key) => key !== 'credentialsJson' && key !== 'prefer')
+  // The contract puts the credentials JSON itself in WKS_EMULATOR_CREDENTIALS, so the file path gets _FILE.
+  .map((key) => ({ key, flag: kebab(key), env: key === 'credentials' ? 'WKS_EMULATOR_CREDENTIALS_FILE' : envName(key) }))
+
+export class ConfigError extends Error {}
+
+const checkConfig = compileStrict<Config>(ConfigSchema)
+const checkOne = Object.fromEntries(Object.entries(ConfigSchema.properties).map(([k, s]) => [k, compileStrict(s)]))
+
+function convert (key: ConfigKey, raw: unknown, source: string): unknown {
+  const schema: TSchema = ConfigSchema.properties[key]
+  const value = Value.Convert(schema, raw)
+  if (checkOne[key](value)) return value
+  const rule = describeRule(schema)
+  throw new ConfigError(`invalid ${source} ${JSON.stringify(raw)}: ${rule}`)
+}
+
+function describeRule (schema: TSchema): string {
+  if (Array.isArray(schema.enum)) return `expected one of ${schema.enum.join(', ')}`
+  if (schema.type === 'integer') return `expected an integer from ${schema.minimum} to ${schema.maximum}`
+  if (schema.type === 'boolean') return 'expected true or false'
+  return 'expected a non-empty string'
+}
+
+/** Reads flags (which win) and WKS_EMULATOR_* variables into a validated, frozen config. */
+export function parseConfig (argv: string[], env: NodeJS.ProcessEnv = {}): Readonly<Config> {
+  const raw: Partial<Record<ConfigKey, unknown>> = {}
+  for (const { key, env: name } of FLAGS) {
+    const value = env[name]
+    if (value !== undefined && value !== '') raw[key] = convert(key, value, name)
+  }
+  if (env.WKS_EMULATOR_CREDENTIALS) raw.credentialsJson = env.WKS_EMULATOR_CREDENTIALS
+  if (env.WKS_EMULATOR_NO_FIXTURES === 'true' || env.WKS_EMULATOR_NO_FIXTURES === '1') raw.fixtures = false
+  if (env.WKS_EMULATOR_PREFER !== undefined) raw.prefer = convert('prefer', env.WKS_EMULATOR_PREFER, 'WKS_EMULATOR_PREFER')
+
+  const byFlag = new Map(FLAGS.map((f) => [f.flag, f]))
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--no-fixtures') { raw.fixtures = false; continue }
+    if (arg === '--no-prefer') { raw.prefer = false; continue }
+    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg)
+    const flag = match ? byFlag.get(match[1]) : undefined
+    if (!match || !flag) throw new ConfigError(`unknown argument ${JSON.stringify(arg)} (see --help)`)
+    let value = match[2]
+    if (value === undefined) {
+      value = argv[++i]
+      if (value === undefined || value.startsWith('--')) throw new ConfigError(`--${flag.flag} needs a value`)
+    }
+    raw[flag.key] = convert(flag.key, value, `--${flag.flag}`)
+  }
+  return resolveConfig(raw)
+}
+
+/** Fills defaults and validates; used by the CLI and by startEmulator(). */
+export function resolveConfig (partial: Partial<Record<ConfigKey, unknown>>): Readonly<Config> {
+  const config: Record<string, unknown> = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined))
+  if (!checkConfig(config)) {
+    const key = checkConfig.errors?.[0] ? fieldOf(checkConfig.errors[0]) : ''
+    const known = key in ConfigSchema.properties
+    throw new ConfigError(known
+      ? `invalid option ${key} ${JSON.stringify(config[key])}: ${describeRule(ConfigSchema.properties[key as ConfigKey])}`
+      : `unknown option ${key}`)
+  }
+  return Object.freeze(config as Config)
+}
+
+export function helpText (): string {
+  const rows = FLAGS.map(({ key, flag, env }) => {
+    const schema: TSchema = ConfigSchema.properties[key]
+    const def = schema.default === undefined ? '' : ` (default ${key === 'fixtures' ? 'fixtures/' : schema.default})`
+    return `  --${flag.padEnd(22)} ${env.padEnd(34)} ${schema.description}${def}`
+  })
+  return [
+    'Usage: wks-emulator [flags]',
+    '',
+    'Emulates GET /v2/{project_id}/statistics/metrics/access-stages (Huawei Cloud Workspace).',
+    'Every flag can also be set by the environment variable beside it; a flag wins.',
+    '',
+    ...rows,
+    `  --no-fixtures${' '.repeat(10)} ${'WKS_EMULATOR_NO_FIXTURES=1'.padEnd(34)} Start with no seeded data.`,
+    `  --no-prefer${' '.repeat(12)} ${'WKS_EMULATOR_PREFER=false'.padEnd(34)} Ignore Prefer: code=/delay= headers.`,
+    `  ${' '.repeat(23)} ${'WKS_EMULATOR_CREDENTIALS'.padEnd(34)} The credentials JSON itself, instead of a file.`,
+    '  --help                  Show this text.',
+    ''
+  ].join('\n')
+}

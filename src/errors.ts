@@ -1,0 +1,68 @@
+import type { ErrorBody } from './schemas/error-body.js'
+
+/**
+ * Every error the emulator can answer with. Codes and wordings marked (docs) are the real service's
+ * or gateway's (see README, "Error catalogue"); the others are the emulator's own choice.
+ */
+export class CloudError extends Error {
+  constructor (readonly statusCode: number, readonly errorCode: string, message: string) {
+    super(message)
+    this.name = 'CloudError'
+  }
+
+  /** Gateway errors (APIGW.*) carry request_id in the body as the real API gateway does. */
+  toBody (requestId: string): ErrorBody {
+    return this.errorCode.startsWith('APIGW.')
+      ? { error_code: this.errorCode, error_msg: this.message, request_id: requestId }
+      : { error_code: this.errorCode, error_msg: this.message }
+  }
+}
+
+const IAM = 'Incorrect IAM authentication information'
+
+export const EMPTY_PARAMETER_MSG = 'The request message input by the interface is empty.'
+export const DATABASE_MSG = 'Failed to obtain database information. Click Cancel Service and Apply Now again.'
+
+export const errors = {
+  /** (docs) WKS.0001, the service's generic "empty request" error. */
+  emptyParameter: () => new CloudError(400, 'WKS.0001', EMPTY_PARAMETER_MSG),
+  invalidParameter: (field: string, rule: string) => new CloudError(400, 'WKS.0001', `Invalid parameter ${field}: ${rule}.`),
+  invalidBody: (detail: string) => new CloudError(400, 'WKS.0001', `Invalid request body: ${detail}.`),
+  transactionNotFound: (projectId: string, transactionId: string) =>
+    new CloudError(400, 'WKS.0001', `Transaction ${transactionId} not found in project ${projectId}.`),
+  /** Control-plane lookups of something that is not there. */
+  resourceNotFound: (what: string) => new CloudError(404, 'WKS.0202', `The resource not found: ${what}.`),
+  /** (docs) gateway 401 forms: `x-auth-token not found`, `verify aksk signature fail`, … */
+  authMissing: () => new CloudError(401, 'APIGW.0301', `${IAM}: x-auth-token not found`),
+  authFailed: (detail: string) => new CloudError(401, 'APIGW.0301', `${IAM}: ${detail}`),
+  adminUnauthorized: () => new CloudError(401, 'APIGW.0301', `${IAM}: emulator admin token missing or wrong`),
+  forbidden: () => new CloudError(403, 'APIGW.0302', 'The IAM user is not authorized to access the API.'),
+  rateLimited: (limit: number) =>
+    new CloudError(429, 'APIGW.0308', `The throttling threshold has been reached: policy user over ratelimit,limit:${limit},time:1 second`),
+  routeNotFound: () => new CloudError(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment.'),
+  badRequest: () => new CloudError(400, 'APIGW.0201', 'API request error.'),
+  headersTooLarge: () => new CloudError(431, 'APIGW.0201', 'API request error.'),
+  bodyTooLarge: () => new CloudError(413, 'APIGW.0201', 'Request entity too large.'),
+  /** (docs) WKS.00000003, the service's database failure. */
+  internal: () => new CloudError(500, 'WKS.00000003', DATABASE_MSG),
+  badGateway: () => new CloudError(502, 'APIGW.0202', 'Backend unavailable.'),
+  unavailable: () => new CloudError(503, 'APIGW.0203', 'Backend unavailable.'),
+  timeout: () => new CloudError(504, 'APIGW.0204', 'Backend timeout.')
+}
+
+/** The catalogue's answer for a bare status, used to fill fault rules that name only a status. */
+export function errorForStatus (status: number): CloudError {
+  switch (status) {
+    case 400: return errors.emptyParameter()
+    case 401: return errors.authFailed('verify aksk signature fail')
+    case 403: return errors.forbidden()
+    case 404: return errors.routeNotFound()
+    case 413: return errors.bodyTooLarge()
+    case 429: return errors.rateLimited(200)
+    case 500: return errors.internal()
+    case 502: return errors.badGateway()
+    case 503: return errors.unavailable()
+    case 504: return errors.timeout()
+    default: return status >= 500 ? new CloudError(status, 'WKS.00000003', DATABASE_MSG) : new CloudError(status, 'WKS.0001', `Request failed with status ${status}.`)
+  }
+}

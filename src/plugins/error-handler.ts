@@ -1,0 +1,70 @@
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { CloudError, errors } from '../errors.js'
+import { fieldOf, ruleOf } from '../schemas/validator.js'
+import { newRequestId } from './request-id.js'
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+/** Maps anything thrown or passed to reply.send(err) onto the catalogue. */
+export function toCloudError (err: FastifyError | Error): CloudError {
+  if (err instanceof CloudError) return err
+  const e = err as FastifyError
+  if (e.validation && e.validation.length > 0) {
+    const first = e.validation[0]
+    const field = fieldOf(first as Parameters<typeof fieldOf>[0])
+    if (e.validationContext === 'body') return errors.invalidBody(`field ${field || '(body)'} ${ruleOf(first as Parameters<typeof ruleOf>[0])}`)
+    // The service answers a missing or empty transaction_id with its generic "input is empty" error.
+    if (field === 'transaction_id' && (first.keyword === 'required' || first.keyword === 'minLength')) return errors.emptyParameter()
+    return errors.invalidParameter(field, ruleOf(first as Parameters<typeof ruleOf>[0]))
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return errors.bodyTooLarge()
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.invalidBody('not valid JSON')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return errors.invalidBody('send it as application/json')
+  }
+  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) return errors.badRequest()
+  return errors.internal()
+}
+
+function sendError (err: CloudError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.code(err.statusCode).type(JSON_TYPE).header('x-request-id', request.id).send(err.toBody(request.id))
+}
+
+/** One error handler and one not-found handler for the whole app, so every error has the cloud's shape. */
+export function installErrorHandling (app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const cloud = toCloudError(err)
+    if (cloud.statusCode >= 500 && !(err instanceof CloudError)) request.log.error({ err }, 'internal failure')
+    sendError(cloud, request, reply)
+  })
+  app.setNotFoundHandler((request, reply) => sendError(errors.routeNotFound(), request, reply))
+}
+
+/** Fastify `frameworkErrors`: errors raised while routing, before any hook runs. */
+export function frameworkErrors (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.log.debug({ err }, 'request rejected while routing')
+  sendError(errors.badRequest(), request, reply)
+}
+
+/**
+ * Fastify `clientErrorHandler`: the HTTP parser rejected the bytes, so there is no request object;
+ * the answer is written on the socket directly, in the catalogue's shape.
+ */
+export function clientErrorHandler (err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  if (socket.writable && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+    const cloud = err.code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.badRequest()
+    const id = newRequestId()
+    const body = JSON.stringify(cloud.toBody(id))
+    socket.write(`HTTP/1.1 ${cloud.statusCode} ${STATUS_CODES[cloud.statusCode]}\r\n` +
+      `Content-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${id}\r\n` +
+      `Connection: close\r\n\r\n${body}`)
+  }
+  socket.destroy(err)
+}

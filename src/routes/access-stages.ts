@@ -1,0 +1,35 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { AccessStagesBodySchema, AccessStagesParamsSchema, AccessStagesQuerySchema } from '../schemas/access-stages.js'
+import { ErrorBodySchema } from '../schemas/error-body.js'
+
+export interface AccessStagesOptions {
+  lookup: (projectId: string, transactionId: string) => string
+}
+
+export const ACCESS_STAGES_URL = '/v2/:project_id/statistics/metrics/access-stages'
+
+/** ShowUserAccessStages: GET /v2/{project_id}/statistics/metrics/access-stages?transaction_id= */
+export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> = async (app, { lookup }) => {
+  app.get(ACCESS_STAGES_URL, {
+    schema: {
+      operationId: 'ShowUserAccessStages',
+      summary: 'Query the duration of each phase of a Workspace or Application Streaming access',
+      tags: ['Workspace'],
+      security: [{ token: [] }, { aksk: [] }],
+      params: AccessStagesParamsSchema,
+      querystring: AccessStagesQuerySchema,
+      response: {
+        200: AccessStagesBodySchema,
+        400: { ...ErrorBodySchema, description: 'Invalid request from the client.' },
+        401: { ...ErrorBodySchema, description: 'Authentication failed.' },
+        500: { ...ErrorBodySchema, description: 'Internal error.' }
+      }
+    }
+  }, async (request, reply) => {
+    const body = lookup(request.params.project_id, request.query.transaction_id)
+    // Stored bodies are JSON text already (validated on write); sending the string skips serialisation,
+    // which the typed reply does not model, hence the untyped view of it.
+    return (reply as FastifyReply).type('application/json; charset=utf-8').send(body)
+  })
+}

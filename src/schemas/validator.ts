@@ -1,0 +1,44 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { TSchema } from '@sinclair/typebox'
+
+// Bodies are validated without coercion or stripping, so a wrong type or an unknown field is an error
+// (as the real API treats it) rather than silently fixed. URL parts are strings on the wire, so they
+// may be coerced to numbers, but never from an array: a repeated parameter stays an error.
+const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, verbose: true })
+const coercing = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, verbose: true })
+
+/** Fastify validatorCompiler: strict for bodies, coercing for params, querystring and headers. */
+export function validatorCompiler ({ schema, httpPart }: { schema: object, httpPart?: string }): ValidateFunction {
+  return (httpPart === 'body' ? strict : coercing).compile(schema)
+}
+
+export function compileStrict<T> (schema: TSchema): ValidateFunction<T> {
+  return strict.compile<T>(schema)
+}
+
+/** Dotted path of the offending field: `stages[0].duration`. */
+export function fieldOf (error: ErrorObject): string {
+  const parts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+  const extra = error.params.missingProperty ?? error.params.additionalProperty
+  if (extra !== undefined) parts.push(String(extra))
+  return parts.reduce((path, p) => /^\d+$/.test(p) ? `${path}[${p}]` : path ? `${path}.${p}` : p, '')
+}
+
+/** The rule an input broke, in words a user can act on. */
+export function ruleOf (error: ErrorObject): string {
+  const p = error.params
+  switch (error.keyword) {
+    case 'required': return 'is required'
+    case 'additionalProperties': return 'is not an allowed field'
+    case 'type': return Array.isArray(error.data) && p.type !== 'array' ? 'must be given exactly once' : `must be ${p.type}`
+    case 'minLength': return p.limit === 1 ? 'must not be empty' : `must be at least ${p.limit} characters`
+    case 'maxLength': return `must be at most ${p.limit} characters`
+    case 'pattern': return `must match ${p.pattern}`
+    case 'enum': return `must be one of ${(p.allowedValues as unknown[]).join(', ')}`
+    case 'minimum': return `must be >= ${p.limit}`
+    case 'maximum': return `must be <= ${p.limit}`
+    case 'maxItems': return `must have at most ${p.limit} items`
+    case 'minItems': return `must have at least ${p.limit} items`
+    default: return error.message ?? 'is invalid'
+  }
+}

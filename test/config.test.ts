@@ -1,0 +1,55 @@
+import t from 'tap'
+import { BUNDLED_FIXTURES, ConfigError, helpText, parseConfig } from '../src/config.js'
+
+t.test('defaults are the contract\'s', async (t) => {
+  t.same({ ...parseConfig([]) }, {
+    host: '127.0.0.1',
+    port: 8080,
+    db: ':memory:',
+    fixtures: BUNDLED_FIXTURES,
+    auth: 'relaxed',
+    unknownTransaction: 'error',
+    journalSize: 10000,
+    logLevel: 'info',
+    seed: 0,
+    prefer: true
+  })
+})
+
+t.test('flags win over WKS_EMULATOR_* variables', async (t) => {
+  const env = { WKS_EMULATOR_PORT: '9000', WKS_EMULATOR_AUTH: 'off', WKS_EMULATOR_UNKNOWN_TRANSACTION: 'empty' }
+  const config = parseConfig(['--port', '9100', '--unknown-transaction=generate', '--no-fixtures', '--no-prefer'], env)
+  t.equal(config.port, 9100)
+  t.equal(config.auth, 'off')
+  t.equal(config.unknownTransaction, 'generate')
+  t.equal(config.fixtures, false)
+  t.equal(config.prefer, false)
+  t.ok(Object.isFrozen(config))
+})
+
+t.test('credentials: a file by flag, the JSON itself by WKS_EMULATOR_CREDENTIALS', async (t) => {
+  const config = parseConfig(['--credentials', 'c.json'], { WKS_EMULATOR_CREDENTIALS: '{"tokens":[]}' })
+  t.equal(config.credentials, 'c.json')
+  t.equal(config.credentialsJson, '{"tokens":[]}')
+})
+
+t.test('bad values are one clear line', async (t) => {
+  const cases: Array<[string[], Record<string, string>, string]> = [
+    [['--port', 'abc'], {}, 'invalid --port "abc": expected an integer from 0 to 65535'],
+    [['--port', '70000'], {}, 'invalid --port "70000": expected an integer from 0 to 65535'],
+    [['--auth', 'maybe'], {}, 'invalid --auth "maybe": expected one of off, relaxed, strict'],
+    [[], { WKS_EMULATOR_LOG_LEVEL: 'loud' }, 'invalid WKS_EMULATOR_LOG_LEVEL "loud": expected one of fatal, error, warn, info, debug, trace, silent'],
+    [['--frobnicate'], {}, 'unknown argument "--frobnicate" (see --help)'],
+    [['--db'], {}, '--db needs a value']
+  ]
+  for (const [argv, env, message] of cases) {
+    t.throws(() => parseConfig(argv, env), new ConfigError(message), argv.join(' ') || JSON.stringify(env))
+  }
+})
+
+t.test('--help lists every flag with its variable', async (t) => {
+  const text = helpText()
+  for (const flag of ['--host', '--port', '--db', '--fixtures', '--no-fixtures', '--auth', '--credentials', '--unknown-transaction',
+    '--journal-size', '--log-level', '--admin-token', '--seed', '--faults', '--no-prefer']) t.match(text, flag)
+  t.match(text, 'WKS_EMULATOR_UNKNOWN_TRANSACTION')
+})
