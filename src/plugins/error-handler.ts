@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
+import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { CloudError, errors } from '../errors.js'
 import { fieldOf, ruleOf } from '../schemas/validator.js'
@@ -12,12 +13,15 @@ export function toCloudError (err: FastifyError | Error): CloudError {
   if (err instanceof CloudError) return err
   const e = err as FastifyError
   if (e.validation && e.validation.length > 0) {
-    const first = e.validation[0]
-    const field = fieldOf(first as Parameters<typeof fieldOf>[0])
-    if (e.validationContext === 'body') return errors.invalidBody(`field ${field || '(body)'} ${ruleOf(first as Parameters<typeof ruleOf>[0])}`)
+    // Our validators are Ajv's, so these are Ajv ErrorObjects (verbose: with the offending data).
+    const first = e.validation[0] as unknown as ErrorObject
+    const field = fieldOf(first)
+    if (e.validationContext === 'body') return errors.invalidBody(`field ${field || '(body)'} ${ruleOf(first)}`)
     // The service answers a missing or empty transaction_id with its generic "input is empty" error.
     if (field === 'transaction_id' && (first.keyword === 'required' || first.keyword === 'minLength')) return errors.emptyParameter()
-    return errors.invalidParameter(field, ruleOf(first as Parameters<typeof ruleOf>[0]))
+    // The query parser turns a repeated parameter into an array.
+    if (first.keyword === 'type' && Array.isArray(first.data)) return errors.invalidParameter(field, 'must be given exactly once')
+    return errors.invalidParameter(field, ruleOf(first))
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return errors.bodyTooLarge()

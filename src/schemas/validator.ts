@@ -30,7 +30,7 @@ export function ruleOf (error: ErrorObject): string {
   switch (error.keyword) {
     case 'required': return 'is required'
     case 'additionalProperties': return 'is not an allowed field'
-    case 'type': return Array.isArray(error.data) && p.type !== 'array' ? 'must be given exactly once' : `must be ${p.type}`
+    case 'type': return `must be ${p.type}`
     case 'minLength': return p.limit === 1 ? 'must not be empty' : `must be at least ${p.limit} characters`
     case 'maxLength': return `must be at most ${p.limit} characters`
     case 'pattern': return `must match ${p.pattern}`

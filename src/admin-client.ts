@@ -1,0 +1,91 @@
+import type { TransactionRecord } from './schemas/access-stages.js'
+import type { FaultRule, FaultRuleView } from './schemas/faults.js'
+import type { JournalEntry } from './schemas/journal.js'
+import type { ErrorBody } from './schemas/error-body.js'
+
+export interface RequestFilter {
+  project_id?: string
+  transaction_id?: string
+  status?: number
+  limit?: number
+}
+
+/** A control-plane call that did not succeed; carries the catalogue body. */
+export class AdminError extends Error {
+  constructor (readonly status: number, readonly body: ErrorBody | undefined) {
+    super(`control plane answered ${status}${body ? `: ${body.error_code} ${body.error_msg}` : ''}`)
+    this.name = 'AdminError'
+  }
+}
+
+const query = (params: object): string => {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])
+  return entries.length ? `?${new URLSearchParams(entries)}` : ''
+}
+
+/** A typed client of the control plane over HTTP, for an emulator running elsewhere (e.g. in Docker). */
+export class AdminClient {
+  readonly baseUrl: string
+  readonly #headers: Record<string, string>
+
+  constructor (baseUrl: string, options: { adminToken?: string } = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '')
+    this.#headers = options.adminToken ? { authorization: `Bearer ${options.adminToken}` } : {}
+  }
+
+  async #call<T> (method: string, path: string, body?: unknown): Promise<T> {
+    const headers = body === undefined ? this.#headers : { ...this.#headers, 'content-type': 'application/json' }
+    const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    const text = await res.text()
+    if (!res.ok) {
+      let parsed: ErrorBody | undefined
+      try { parsed = JSON.parse(text) as ErrorBody } catch { parsed = undefined }
+      throw new AdminError(res.status, parsed)
+    }
+    return (text ? JSON.parse(text) : undefined) as T
+  }
+
+  health () { return this.#call<{ status: 'ok', version: string, uptime_s: number, transactions: number, faults: number }>('GET', '/_emulator/health') }
+  /** Upserts records, all or nothing; resolves to how many were stored. */
+  async seed (records: TransactionRecord | TransactionRecord[]): Promise<number> {
+    const body = Array.isArray(records) ? { transactions: records } : records
+    return (await this.#call<{ count: number }>('POST', '/_emulator/transactions', body)).count
+  }
+
+  listTransactions (params: { project_id?: string, limit?: number, offset?: number } = {}) {
+    return this.#call<{ transactions: TransactionRecord[], total: number }>('GET', `/_emulator/transactions${query(params)}`)
+  }
+
+  getTransaction (projectId: string, transactionId: string) {
+    return this.#call<TransactionRecord>('GET', `/_emulator/transactions/${encodeURIComponent(projectId)}/${encodeURIComponent(transactionId)}`)
+  }
+
+  async deleteTransaction (projectId: string, transactionId: string): Promise<void> {
+    await this.#call('DELETE', `/_emulator/transactions/${encodeURIComponent(projectId)}/${encodeURIComponent(transactionId)}`)
+  }
+
+  async deleteProject (projectId: string): Promise<number> {
+    return (await this.#call<{ count: number }>('DELETE', `/_emulator/transactions${query({ project_id: projectId })}`)).count
+  }
+
+  /** Back to the start state, for one project's namespace or everything. */
+  reset (projectId?: string) { return this.#call<{ transactions: number, faults: number }>('POST', `/_emulator/reset${query({ project_id: projectId })}`) }
+  addFault (rule: FaultRule) { return this.#call<FaultRuleView>('POST', '/_emulator/faults', rule) }
+  async faults (): Promise<FaultRuleView[]> { return (await this.#call<{ faults: FaultRuleView[] }>('GET', '/_emulator/faults')).faults }
+  async deleteFault (id?: string): Promise<void> {
+    await this.#call('DELETE', id === undefined ? '/_emulator/faults' : `/_emulator/faults/${encodeURIComponent(id)}`)
+  }
+
+  /** Journal entries of the emulated API, oldest first. */
+  async requests (filter: RequestFilter = {}): Promise<JournalEntry[]> {
+    return (await this.#call<{ requests: JournalEntry[] }>('GET', `/_emulator/requests${query(filter)}`)).requests
+  }
+
+  async countRequests (filter: Omit<RequestFilter, 'limit'> = {}): Promise<number> {
+    return (await this.#call<{ count: number }>('GET', `/_emulator/requests/count${query(filter)}`)).count
+  }
+
+  async clearRequests (projectId?: string): Promise<number> {
+    return (await this.#call<{ count: number }>('DELETE', `/_emulator/requests${query({ project_id: projectId })}`)).count
+  }
+}

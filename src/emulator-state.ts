@@ -1,0 +1,45 @@
+import type { Config } from './config.js'
+import { createFaultStore } from './faults/store.js'
+import { createJournal } from './journal/store.js'
+import { rngFromSeed, type Rng } from './random.js'
+import type { TransactionRecord } from './schemas/access-stages.js'
+import type { FaultRule } from './schemas/faults.js'
+import type { Db } from './store/db.js'
+import { createTransactionStore } from './store/transactions.js'
+
+/** Everything the emulator holds, and the one way back to its start state. */
+export function createEmulatorState (db: Db, config: Config, fixtures: readonly TransactionRecord[], startupFaults: readonly FaultRule[]) {
+  const transactions = createTransactionStore(db)
+  const faults = createFaultStore(db)
+  const journal = createJournal(db, config.journalSize)
+  const fixturesByProject = new Map<string, TransactionRecord[]>()
+  for (const record of fixtures) {
+    const list = fixturesByProject.get(record.project_id) ?? []
+    list.push(record)
+    fixturesByProject.set(record.project_id, list)
+  }
+  let random = rngFromSeed(config.seed)
+  const rng: Rng = () => random()
+
+  transactions.putMany(fixtures)
+  faults.restore(undefined, startupFaults)
+
+  return {
+    transactions,
+    faults,
+    journal,
+    rng,
+    /**
+     * Back to the start state (fixtures, start-up fault rules, empty journal) for one project's
+     * namespace, touching only its rows, or for everything (which also re-seeds the PRNG).
+     */
+    reset (projectId?: string): { transactions: number, faults: number } {
+      transactions.replace(projectId, projectId === undefined ? fixtures : fixturesByProject.get(projectId) ?? [])
+      faults.restore(projectId, startupFaults)
+      journal.clear(projectId)
+      if (projectId === undefined) random = rngFromSeed(config.seed)
+      return { transactions: transactions.count(projectId), faults: faults.count() }
+    }
+  }
+}
+export type EmulatorState = ReturnType<typeof createEmulatorState>

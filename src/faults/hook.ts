@@ -1,0 +1,69 @@
+import type { Socket } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { CloudError, errorForStatus } from '../errors.js'
+import type { Rng } from '../random.js'
+import { MAX_FAULT_MS, type FaultAction } from '../schemas/faults.js'
+import { preferFault, type FaultDecision } from './select.js'
+import type { FaultStore } from './store.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    fault?: FaultDecision
+  }
+}
+
+export interface FaultHookOptions {
+  faults: FaultStore
+  rng: Rng
+  prefer: boolean
+  /** Called for a request whose connection a fault took over (reset, hang): no onResponse runs for it. */
+  onHijacked: (request: FastifyRequest, elapsedMs: number) => void
+}
+
+/** The catalogue's answer for the rule's status, with the rule's own code and message where given. */
+export function errorFromAction (action: FaultAction): CloudError {
+  const base = errorForStatus(action.status ?? 500)
+  return new CloudError(base.statusCode, action.error_code ?? base.errorCode, action.error_msg ?? base.message)
+}
+
+/** Applies the fault decision for each request of the scope: one hook, after authentication. */
+export function installFaults (scope: FastifyInstance, { faults, rng, prefer, onHijacked }: FaultHookOptions): void {
+  const hanging = new Set<Socket>()
+  scope.addHook('onClose', async () => { for (const socket of hanging) socket.destroy() })
+  scope.decorateRequest('fault', undefined)
+
+  scope.addHook('onRequest', async (request, reply) => {
+    const params = request.params as { project_id?: string }
+    const query = request.query as { transaction_id?: unknown }
+    const decision = (prefer ? preferFault(request.headers.prefer) : undefined) ?? faults.select({
+      projectId: params.project_id,
+      transactionId: typeof query.transaction_id === 'string' ? query.transaction_id : undefined,
+      headers: request.headers
+    }, rng)
+    if (!decision) return
+    request.fault = decision
+    if (decision.kind === 'hang') {
+      reply.hijack()
+      const socket = request.raw.socket
+      hanging.add(socket)
+      const cap = setTimeout(() => socket.destroy(), MAX_FAULT_MS).unref()
+      socket.once('close', () => { clearTimeout(cap); hanging.delete(socket); onHijacked(request, reply.elapsedTime) })
+      return
+    }
+    if (decision.waitMs > 0) await sleep(decision.waitMs)
+    if (decision.kind === 'error') throw errorFromAction(decision.action)
+    if (decision.kind === 'reset') {
+      reply.hijack()
+      request.raw.socket.destroy()
+      onHijacked(request, reply.elapsedTime)
+    }
+  })
+
+  // A 200 whose JSON stops half-way: what a client sees when a proxy cuts a response short.
+  scope.addHook('onSend', async (request, reply, payload) => {
+    if (request.fault?.kind !== 'malformed' || typeof payload !== 'string') return payload
+    reply.code(200)
+    return payload.slice(0, Math.max(1, Math.floor(payload.length / 2)))
+  })
+}

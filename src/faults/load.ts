@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs'
+import { ConfigError } from '../config.js'
+import { FaultRuleFileSchema, type FaultRule } from '../schemas/faults.js'
+import { compileStrict, fieldOf, ruleOf } from '../schemas/validator.js'
+
+const checkFile = compileStrict<{ faults: FaultRule[] } | FaultRule[]>(FaultRuleFileSchema)
+
+/** Start-up rules from `--faults FILE`: `{"faults": [...]}` or a bare array; ids default to startup-<n>. */
+export function loadFaultRules (file: string): FaultRule[] {
+  let data: unknown
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    throw new ConfigError(`fault rules file ${file}: ${(err as Error).message}`)
+  }
+  if (!checkFile(data)) {
+    // The union reports both branches; the deepest error is the one about the user's actual mistake.
+    const error = [...checkFile.errors!].sort((a, b) => b.instancePath.length - a.instancePath.length)[0]
+    throw new ConfigError(`fault rules file ${file}: field ${fieldOf(error) || '(root)'} ${ruleOf(error)}`)
+  }
+  const rules = Array.isArray(data) ? data : data.faults
+  return rules.map((rule, i) => ({ ...rule, id: rule.id ?? `startup-${i + 1}` }))
+}

@@ -1,0 +1,94 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { Rng } from '../random.js'
+import { FAULT_KINDS, MAX_FAULT_MS, type FaultAction, type FaultRule } from '../schemas/faults.js'
+
+/** What a rule can match on. */
+export interface FaultRequest {
+  projectId?: string
+  transactionId?: string
+  headers: IncomingHttpHeaders
+}
+
+export interface RuleState {
+  id: string
+  rule: FaultRule
+  matched: number
+  fired: number
+}
+
+export type FaultKind = typeof FAULT_KINDS[number]
+
+export interface FaultDecision {
+  ruleId: string
+  kind: FaultKind
+  /** Milliseconds to wait first (delay_ms plus the drawn jitter), capped. */
+  waitMs: number
+  action: FaultAction
+}
+
+export interface FaultSelection {
+  decision?: FaultDecision
+  /** New counters of every rule this request matched, to be stored with the decision. */
+  counters: Array<{ id: string, matched: number, fired: number }>
+}
+
+export const isSpent = (s: RuleState): boolean => s.rule.times !== undefined && s.fired >= s.rule.times
+
+/** Whether a rule's match block fits the request (counters and chance aside). */
+export function matchesRule (rule: FaultRule, req: FaultRequest): boolean {
+  const m = rule.match
+  if (!m) return true
+  if (m.project_id !== undefined && m.project_id !== req.projectId) return false
+  if (m.transaction_id !== undefined && m.transaction_id !== req.transactionId) return false
+  if (m.header) {
+    const value = req.headers[m.header.name.toLowerCase()]
+    if (Array.isArray(value) ? !value.includes(m.header.value) : value !== m.header.value) return false
+  }
+  return true
+}
+
+export function kindOf (action: FaultAction): FaultKind {
+  return action.kind ?? (action.status === undefined && action.delay_ms !== undefined ? 'delay' : 'error')
+}
+
+function decide (id: string, action: FaultAction, rng: Rng): FaultDecision {
+  const jitter = action.jitter_ms ? Math.floor(rng() * action.jitter_ms) : 0
+  return { ruleId: id, kind: kindOf(action), waitMs: Math.min((action.delay_ms ?? 0) + jitter, MAX_FAULT_MS), action }
+}
+
+/**
+ * Rules are tried in order; the first that matches and fires decides. A match first counts against
+ * `after`; past it, the rule fires with its probability (drawing from the PRNG only when that is
+ * below 1, so rules without chance leave the sequence untouched) until `times` is reached.
+ * Pure: the same rules, counters, request and PRNG state always give the same result.
+ */
+export function selectFault (req: FaultRequest, rules: readonly RuleState[], rng: Rng): FaultSelection {
+  const counters: FaultSelection['counters'] = []
+  for (const state of rules) {
+    if (isSpent(state) || !matchesRule(state.rule, req)) continue
+    const matched = state.matched + 1
+    const passed = matched <= (state.rule.after ?? 0)
+    const p = state.rule.probability ?? 1
+    const fires = !passed && (p >= 1 || (p > 0 && rng() < p))
+    counters.push({ id: state.id, matched, fired: state.fired + (fires ? 1 : 0) })
+    if (fires) return { decision: decide(state.id, state.rule.action, rng), counters }
+  }
+  return { counters }
+}
+
+/**
+ * Prism's convention: `Prefer: code=503` and/or `Prefer: delay=200` force a fault for one request.
+ * Returns undefined when the header asks for neither (or asks for a status that is not an error).
+ */
+export function preferFault (header: string | string[] | undefined): FaultDecision | undefined {
+  if (header === undefined) return undefined
+  const text = Array.isArray(header) ? header.join(',') : header
+  const code = /(?:^|[\s,;])code=(\d{3})(?=$|[\s,;])/.exec(text)
+  const delay = /(?:^|[\s,;])delay=(\d{1,9})(?=$|[\s,;])/.exec(text)
+  const status = code ? Number(code[1]) : undefined
+  const errorStatus = status !== undefined && status >= 400 && status <= 599 ? status : undefined
+  if (errorStatus === undefined && !delay) return undefined
+  const waitMs = delay ? Math.min(Number(delay[1]), MAX_FAULT_MS) : 0
+  const action: FaultAction = errorStatus === undefined ? { kind: 'delay', delay_ms: waitMs } : { kind: 'error', status: errorStatus, delay_ms: waitMs }
+  return { ruleId: 'prefer', kind: action.kind!, waitMs, action }
+}

@@ -1,0 +1,95 @@
+import type { Db } from '../store/db.js'
+import { errors } from '../errors.js'
+import type { Rng } from '../random.js'
+import type { FaultRule, FaultRuleView } from '../schemas/faults.js'
+import { isSpent, matchesRule, selectFault, type FaultDecision, type FaultRequest, type RuleState } from './select.js'
+
+export const MAX_FAULT_RULES = 1000
+
+type Row = { id: string, rule: string, matched: number, fired: number }
+type CachedRule = { id: string, rule: FaultRule }
+
+/**
+ * Fault rules and their counters, in SQLite so that every worker on one database file shares them.
+ * The rule list is cached and reloaded only when its version row changes; counters are read and
+ * written inside one IMMEDIATE transaction per matching request, so `after`/`times` stay exact
+ * under concurrency, across processes too.
+ */
+export function createFaultStore (db: Db) {
+  const version = db.prepare<[], number>("SELECT version FROM state_version WHERE name = 'faults'").pluck()
+  const bump = db.prepare("UPDATE state_version SET version = version + 1 WHERE name = 'faults'")
+  const all = db.prepare<[], Row>('SELECT id, rule, matched, fired FROM fault_rules ORDER BY seq')
+  const counters = db.prepare<[string], { matched: number, fired: number }>('SELECT matched, fired FROM fault_rules WHERE id = ?')
+  const setCounters = db.prepare<[number, number, string]>('UPDATE fault_rules SET matched = ?, fired = ? WHERE id = ?')
+  const count = db.prepare<[], number>('SELECT count(*) FROM fault_rules').pluck()
+  const nextSeq = db.prepare<[], number>('SELECT coalesce(max(seq), 0) + 1 FROM fault_rules').pluck()
+  const upsert = db.prepare<[string, string | null, string, number]>(
+    'INSERT INTO fault_rules (id, project_id, rule, startup) VALUES (?, ?, ?, ?) ' +
+    'ON CONFLICT (id) DO UPDATE SET project_id = excluded.project_id, rule = excluded.rule, matched = 0, fired = 0')
+  const removeOne = db.prepare<[string]>('DELETE FROM fault_rules WHERE id = ?')
+  const removeAll = db.prepare('DELETE FROM fault_rules')
+  const removeProject = db.prepare<[string]>('DELETE FROM fault_rules WHERE project_id = ?')
+
+  let cachedVersion = -1
+  let cached: CachedRule[] = []
+  const rules = (): CachedRule[] => {
+    const v = version.get()!
+    if (v !== cachedVersion) {
+      cached = all.all().map((r) => ({ id: r.id, rule: JSON.parse(r.rule) as FaultRule }))
+      cachedVersion = v
+    }
+    return cached
+  }
+
+  const insert = (rule: FaultRule, startup: boolean): FaultRule => {
+    const id = rule.id ?? `fault-${nextSeq.get()}`
+    const stored = { ...rule, id }
+    upsert.run(id, rule.match?.project_id ?? null, JSON.stringify(stored), startup ? 1 : 0)
+    return stored
+  }
+
+  const evaluate = db.transaction((req: FaultRequest, rng: Rng): FaultDecision | undefined => {
+    const states: RuleState[] = rules().filter((r) => matchesRule(r.rule, req)).map((r) => ({ ...r, ...counters.get(r.id)! }))
+    const { decision, counters: updated } = selectFault(req, states, rng)
+    for (const c of updated) setCounters.run(c.matched, c.fired, c.id)
+    return decision
+  })
+
+  const add = db.transaction((rule: FaultRule): FaultRuleView => {
+    if (count.get()! >= MAX_FAULT_RULES && (rule.id === undefined || counters.get(rule.id) === undefined)) {
+      throw errors.invalidBody(`at most ${MAX_FAULT_RULES} fault rules may exist; delete some first`)
+    }
+    const stored = insert(rule, false)
+    bump.run()
+    return { ...stored, id: stored.id!, matched: 0, fired: 0, spent: false }
+  })
+
+  const restore = db.transaction((projectId: string | undefined, startup: readonly FaultRule[]) => {
+    if (projectId === undefined) removeAll.run()
+    else removeProject.run(projectId)
+    for (const rule of startup) if (projectId === undefined || rule.match?.project_id === projectId) insert(rule, true)
+    bump.run()
+  })
+
+  const changed = <T>(fn: () => T): T => db.transaction(() => { const out = fn(); bump.run(); return out }).immediate()
+
+  return {
+    /** The decision for one request, with its counters stored; undefined when no rule fires. */
+    select (req: FaultRequest, rng: Rng): FaultDecision | undefined {
+      // Most requests match no rule: decide that from the cache, without a write transaction.
+      if (!rules().some((r) => matchesRule(r.rule, req))) return undefined
+      return evaluate.immediate(req, rng)
+    },
+    add: (rule: FaultRule): FaultRuleView => add.immediate(rule),
+    list: (): FaultRuleView[] => all.all().map((r) => {
+      const rule = JSON.parse(r.rule) as FaultRule & { id: string }
+      return { ...rule, matched: r.matched, fired: r.fired, spent: isSpent({ id: r.id, rule, matched: r.matched, fired: r.fired }) }
+    }),
+    count: (): number => count.get()!,
+    remove: (id: string): boolean => changed(() => removeOne.run(id).changes > 0),
+    clear: (): number => changed(() => removeAll.run().changes),
+    /** Back to the start-up rules (with fresh counters), for one project's rules or all. */
+    restore: (projectId: string | undefined, startup: readonly FaultRule[]): void => restore.immediate(projectId, startup)
+  }
+}
+export type FaultStore = ReturnType<typeof createFaultStore>

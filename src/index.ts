@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify'
+import { AdminClient, type RequestFilter } from './admin-client.js'
+import { buildApp } from './app.js'
+import { resolveConfig, type Config } from './config.js'
+import type { TransactionRecord } from './schemas/access-stages.js'
+import type { FaultRule, FaultRuleView } from './schemas/faults.js'
+import type { JournalEntry } from './schemas/journal.js'
+
+export { AdminClient, AdminError, type RequestFilter } from './admin-client.js'
+export { buildApp } from './app.js'
+export type { Config } from './config.js'
+export type { AccessStagesBody, TransactionRecord, UserAccessStage } from './schemas/access-stages.js'
+export type { FaultRule, FaultRuleView } from './schemas/faults.js'
+export type { JournalEntry } from './schemas/journal.js'
+
+/** The CLI's options, camelCased (`unknownTransaction` for --unknown-transaction); all optional. */
+export type EmulatorOptions = Partial<Config>
+
+export interface RunningEmulator {
+  /** Base URL, e.g. http://127.0.0.1:41234: point the SDK's endpoint here. */
+  url: string
+  port: number
+  /** The control plane of this emulator. */
+  admin: AdminClient
+  seed: (records: TransactionRecord | TransactionRecord[]) => Promise<number>
+  addFault: (rule: FaultRule) => Promise<FaultRuleView>
+  requests: (filter?: RequestFilter) => Promise<JournalEntry[]>
+  reset: (projectId?: string) => Promise<{ transactions: number, faults: number }>
+  close: () => Promise<void>
+  app: FastifyInstance
+}
+
+/**
+ * Starts an emulator inside the current process, on 127.0.0.1 and a free port unless told otherwise,
+ * with logging off. The same app the CLI runs, steered through its control plane.
+ */
+export async function startEmulator (options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const config = resolveConfig({ port: 0, logLevel: 'silent', ...options })
+  const app = await buildApp(config)
+  await app.listen({ host: config.host, port: config.port })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : config.port
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+  const admin = new AdminClient(url, { adminToken: config.adminToken })
+  return {
+    url,
+    port,
+    admin,
+    app,
+    seed: (records) => admin.seed(records),
+    addFault: (rule) => admin.addFault(rule),
+    requests: (filter) => admin.requests(filter),
+    reset: (projectId) => admin.reset(projectId),
+    close: () => app.close()
+  }
+}

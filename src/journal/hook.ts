@@ -1,0 +1,38 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { JournalEntry } from '../schemas/journal.js'
+import type { Journal } from './store.js'
+
+const journaled = new WeakSet<FastifyRequest>()
+
+function outcomeOf (request: FastifyRequest, status: number): JournalEntry['outcome'] {
+  if (request.fault) return `fault:${request.fault.kind}`
+  if (request.auth && !request.auth.ok) return 'auth_failed'
+  return status < 400 ? 'ok' : 'error'
+}
+
+/** Builds the journal entry of a request: what was asked and answered, never a header or a secret. */
+export function recordRequest (journal: Journal, request: FastifyRequest, status: number, durationMs: number): void {
+  if (journaled.has(request)) return
+  journaled.add(request)
+  const params = request.params as { project_id?: string }
+  const query = request.query as { transaction_id?: unknown }
+  const queryAt = request.url.indexOf('?')
+  journal.append({
+    time: new Date(Date.now() - durationMs).toISOString(),
+    request_id: request.id,
+    method: request.method,
+    path: queryAt === -1 ? request.url : request.url.slice(0, queryAt),
+    project_id: params.project_id,
+    transaction_id: typeof query.transaction_id === 'string' ? query.transaction_id : undefined,
+    status,
+    duration_ms: Math.round(durationMs * 1000) / 1000,
+    auth: request.auth ?? { scheme: 'none', ok: true },
+    fault_id: request.fault?.ruleId,
+    outcome: outcomeOf(request, status)
+  })
+}
+
+/** One journal entry per request of the scope (the emulated API). */
+export function installJournal (scope: FastifyInstance, journal: Journal): void {
+  scope.addHook('onResponse', async (request, reply) => recordRequest(journal, request, reply.statusCode, reply.elapsedTime))
+}

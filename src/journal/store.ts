@@ -1,0 +1,72 @@
+import type { Db } from '../store/db.js'
+import type { JournalDraft, JournalEntry } from '../schemas/journal.js'
+
+export interface JournalFilter {
+  projectId?: string
+  transactionId?: string
+  status?: number
+  /** The newest N entries (default all that match). */
+  limit?: number
+}
+
+/** Writes wait at most this long (or this many entries) before they are committed in one batch. */
+const FLUSH_MS = 20
+const FLUSH_AT = 256
+
+/**
+ * The request journal: a bounded ring in SQLite (oldest entries dropped past `capacity`), shared by
+ * every worker on one database file. Appends are buffered and committed in batches, off the request
+ * path; every read and clear commits the buffer first, so a process always reads its own writes.
+ */
+export function createJournal (db: Db, capacity: number) {
+  const insert = db.prepare<[string | null, string | null, number, string]>(
+    'INSERT INTO journal (project_id, transaction_id, status, entry) VALUES (?, ?, ?, ?)')
+  const trim = db.prepare<[number]>('DELETE FROM journal WHERE seq <= (SELECT max(seq) FROM journal) - ?')
+  const select = db.prepare<{ p: string | null, t: string | null, s: number | null, n: number }, { seq: number, entry: string }>(
+    'SELECT seq, entry FROM journal WHERE (:p IS NULL OR project_id = :p) AND (:t IS NULL OR transaction_id = :t) ' +
+    'AND (:s IS NULL OR status = :s) ORDER BY seq DESC LIMIT :n')
+  const countWhere = db.prepare<{ p: string | null, t: string | null, s: number | null }, number>(
+    'SELECT count(*) FROM journal WHERE (:p IS NULL OR project_id = :p) AND (:t IS NULL OR transaction_id = :t) AND (:s IS NULL OR status = :s)').pluck()
+  const clearAll = db.prepare('DELETE FROM journal')
+  const clearProject = db.prepare<[string]>('DELETE FROM journal WHERE project_id = ?')
+
+  let pending: JournalDraft[] = []
+  let timer: NodeJS.Timeout | undefined
+  const commit = db.transaction((batch: JournalDraft[]) => {
+    for (const e of batch) insert.run(e.project_id ?? null, e.transaction_id ?? null, e.status, JSON.stringify(e))
+    trim.run(capacity)
+  })
+  const flush = (): void => {
+    if (timer) { clearTimeout(timer); timer = undefined }
+    if (pending.length === 0) return
+    const batch = pending
+    pending = []
+    commit.immediate(batch)
+  }
+  const params = (f: JournalFilter) => ({ p: f.projectId ?? null, t: f.transactionId ?? null, s: f.status ?? null })
+
+  return {
+    append (entry: JournalDraft): void {
+      if (capacity === 0) return
+      pending.push(entry)
+      if (pending.length >= FLUSH_AT) flush()
+      else if (!timer) timer = setTimeout(flush, FLUSH_MS).unref()
+    },
+    /** Matching entries, oldest first. */
+    list (filter: JournalFilter = {}): JournalEntry[] {
+      flush()
+      const rows = select.all({ ...params(filter), n: filter.limit ?? capacity })
+      return rows.reverse().map((r) => ({ seq: r.seq, ...JSON.parse(r.entry) as JournalDraft }))
+    },
+    count (filter: JournalFilter = {}): number {
+      flush()
+      return countWhere.get(params(filter))!
+    },
+    clear (projectId?: string): number {
+      flush()
+      return (projectId === undefined ? clearAll.run() : clearProject.run(projectId)).changes
+    },
+    flush
+  }
+}
+export type Journal = ReturnType<typeof createJournal>

@@ -1,0 +1,25 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { stringEnum } from './string-enum.js'
+
+export const OUTCOMES = ['ok', 'error', 'auth_failed', 'fault:error', 'fault:delay', 'fault:reset', 'fault:malformed', 'fault:hang'] as const
+
+export const JournalEntrySchema = Type.Object({
+  seq: Type.Integer({ description: 'Increases with every entry.' }),
+  time: Type.String({ description: 'ISO 8601 time the request arrived.' }),
+  request_id: Type.String(),
+  method: Type.String(),
+  path: Type.String({ description: 'Request path, without the query.' }),
+  project_id: Type.Optional(Type.String()),
+  transaction_id: Type.Optional(Type.String()),
+  status: Type.Integer({ description: 'Status sent; 0 when the connection was reset or left hanging.' }),
+  duration_ms: Type.Number(),
+  auth: Type.Object({
+    scheme: stringEnum(['none', 'token', 'aksk']),
+    principal: Type.Optional(Type.String({ description: 'The AK, or "token"; never a secret.' })),
+    ok: Type.Boolean()
+  }, { additionalProperties: false }),
+  fault_id: Type.Optional(Type.String({ description: 'The fault rule that fired, or "prefer" for a Prefer header.' })),
+  outcome: stringEnum(OUTCOMES)
+}, { title: 'JournalEntry', additionalProperties: false })
+export type JournalEntry = Static<typeof JournalEntrySchema>
+export type JournalDraft = Omit<JournalEntry, 'seq'>
