@@ -20,6 +20,8 @@ export const ConfigSchema = Type.Object({
   auth: stringEnum(['off', 'relaxed', 'strict'], { default: 'relaxed', description: 'Authentication mode.' }),
   credentials: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON file for --auth strict.' })),
   credentialsJson: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON itself (env only).' })),
+  lockoutThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Consecutive AK/SK failures that lock the AK (--auth strict; default 5, 0 never locks).' })),
+  lockoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, description: 'How long a locked AK stays locked (default 300).' })),
   unknownTransaction: stringEnum(['error', 'empty', 'generate'], { default: 'error', description: 'Answer for a transaction that is not stored.' }),
   journalSize: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10000, description: 'Request journal capacity (entries).' }),
   logLevel: stringEnum(LOG_LEVELS, { default: 'info', description: 'Log level.' }),

@@ -1,6 +1,10 @@
-import type { FastifyInstance } from 'fastify'
+import { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
+import { errors } from '../errors.js'
+import { loadCredentials } from './credentials.js'
 import { allowAll, checkRelaxed } from './relaxed.js'
+import { createStrictAuthenticator } from './strict.js'
 import type { AuthOutcome, Authenticator } from './types.js'
 
 declare module 'fastify' {
@@ -9,23 +13,63 @@ declare module 'fastify' {
   }
 }
 
+/** Body bytes strict auth will buffer to hash; larger is a 413, as the gateway's limit would be. */
+export const MAX_SIGNED_BODY = 1024 * 1024
+
+/** The authenticator for `--auth`; for strict, a bad or missing credentials source is a ConfigError. */
 export function createAuthenticator (config: Config): Authenticator {
   switch (config.auth) {
     case 'off': return allowAll
     case 'relaxed': return checkRelaxed
-    case 'strict': throw new Error('--auth strict is not available yet')
+    case 'strict': return createStrictAuthenticator(loadCredentials(config), {
+      lockout: {
+        threshold: config.lockoutThreshold,
+        durationMs: config.lockoutSeconds === undefined ? undefined : config.lockoutSeconds * 1000
+      }
+    })
   }
 }
 
+const hasBody = (request: FastifyRequest): boolean => {
+  const length = request.headers['content-length']
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+}
+
+async function readBody (request: FastifyRequest): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request.raw) {
+    size += (chunk as Buffer).length
+    if (size > MAX_SIGNED_BODY) throw errors.bodyTooLarge()
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+const BODY = Symbol('authBody')
+type WithBody = FastifyRequest & { [BODY]?: Buffer }
+
 /**
- * Authenticates the emulated API's routes (the scope this is called in) before validation, as the
- * gateway does: a request without credentials gets 401 even when its parameters are also wrong.
+ * Authenticates the emulated API's routes (the scope this is called in) before validation and
+ * faults, as the gateway does: a request without credentials gets 401 even when its parameters are
+ * also wrong. An authenticator that `needsBody` (strict) reads a sent body first so its exact bytes are hashed; the bytes
+ * are handed back to Fastify's parser afterwards, so a route with a body still gets it.
  */
 export function installAuth (scope: FastifyInstance, authenticate: Authenticator): void {
   scope.decorateRequest('auth', undefined)
   scope.addHook('onRequest', async (request) => {
-    const { error, ...outcome } = authenticate({ method: request.method, url: request.url, headers: request.headers })
-    request.auth = outcome
-    if (error) throw error
+    const body = authenticate.needsBody === true && hasBody(request) ? await readBody(request) : undefined
+    if (body !== undefined) (request as WithBody)[BODY] = body
+    const { scheme, principal, ok, error, reason, canonicalRequest } = authenticate({ method: request.method, url: request.url, headers: request.headers, body })
+    // Only these three fields: the journal stores request.auth as it is.
+    request.auth = principal === undefined ? { scheme, ok } : { scheme, principal, ok }
+    if (!error) return
+    if (reason !== undefined) request.log.info({ auth: request.auth, reason }, 'authentication refused')
+    if (canonicalRequest !== undefined) request.log.debug({ canonicalRequest }, 'canonical request computed by the emulator')
+    throw error
+  })
+  scope.addHook('preParsing', async (request, _reply, payload) => {
+    const body = (request as WithBody)[BODY]
+    return body === undefined ? payload : Readable.from([body], { objectMode: false })
   })
 }

@@ -17,5 +17,17 @@ export interface AuthRequest {
   body?: Buffer
 }
 
-export type AuthVerdict = AuthOutcome & { error?: CloudError }
-export type Authenticator = (request: AuthRequest) => AuthVerdict
+export type AuthVerdict = AuthOutcome & {
+  error?: CloudError
+  /** Why a request was refused, for the log: the client sees only the gateway's wording. Never a secret. */
+  reason?: string
+  /** The canonical request the emulator computed when a signature did not match (secret header values redacted). */
+  canonicalRequest?: string
+}
+
+export type Authenticator = ((request: AuthRequest) => AuthVerdict) & {
+  /** Forgets per-run state such as AK lockouts (the emulator's reset). */
+  reset?: () => void
+  /** Reads the request body before deciding (strict: the body's hash is signed). */
+  needsBody?: boolean
+}

@@ -1,0 +1,146 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { errors } from '../errors.js'
+import { canonicalRequest, headerValue, signature, stringToSign } from './aksk-signature.js'
+import type { AkskEntry, Credentials, TokenEntry } from './credentials.js'
+import { createLockout, type Lockout, type LockoutOptions } from './lockout.js'
+import { AKSK_AUTHORIZATION } from './relaxed.js'
+import type { AuthRequest, AuthVerdict, Authenticator } from './types.js'
+
+/** The gateway refuses an X-Sdk-Date further than this from its own clock, either way. */
+export const MAX_SKEW_MS = 15 * 60_000
+
+const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
+const SIGNATURE_FAIL = 'verify aksk signature fail'
+const AK_NOT_EXIST = 'Get secretKey failed,ak:******,err:ak not exist'
+const AK_LOCKED = 'AK access failed to reach the limit,forbidden.'
+const SECRET_HEADERS = ['x-security-token', 'x-auth-token', 'authorization']
+
+/** X-Sdk-Date (`YYYYMMDDTHHMMSSZ`, UTC) as epoch ms, or undefined unless it is a real instant in that form. */
+export function parseSdkDate (value: string): number | undefined {
+  const m = SDK_DATE.exec(value)
+  if (!m) return undefined
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number)
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s)
+  // Date.UTC rolls 20191332 over into the next year; a real date comes back unchanged.
+  return new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '') === value ? ms : undefined
+}
+
+/** Compares two equal-length byte strings; the strict verifier's only way to compare secrets. */
+export type BytesEqual = (a: Buffer, b: Buffer) => boolean
+export const CONSTANT_TIME_EQUAL: BytesEqual = timingSafeEqual
+
+/**
+ * Equality of two strings in time that depends on neither their contents nor their lengths: both
+ * are hashed to 32 bytes first, then compared with `compare` (crypto.timingSafeEqual).
+ */
+export function safeEqual (a: string, b: string, compare: BytesEqual = CONSTANT_TIME_EQUAL): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest()
+  return compare(digest(a), digest(b))
+}
+
+/** What a verdict depends on besides the request; `now` is epoch ms. */
+export interface StrictContext {
+  credentials: Credentials
+  lockout: Lockout
+  now: number
+  compare?: BytesEqual
+}
+
+export interface ParsedAuthorization { ak: string, signedHeaders: string[], signature: string }
+
+export function parseAuthorization (value: string): ParsedAuthorization | undefined {
+  const m = AKSK_AUTHORIZATION.exec(value)
+  if (!m) return undefined
+  const signedHeaders = m[2].toLowerCase().split(';')
+  if (signedHeaders.some((h) => h === '')) return undefined
+  return { ak: m[1], signedHeaders, signature: m[3] }
+}
+
+function verifyToken (token: string, { credentials, now, compare }: StrictContext): AuthVerdict {
+  let found: TokenEntry | undefined
+  // Every configured token is compared, so the time taken does not tell which one came close.
+  for (const entry of credentials.tokens) if (safeEqual(entry.token, token, compare) && !found) found = entry
+  if (!found) return { scheme: 'token', principal: 'token', ok: false, error: errors.authFailed('decrypt token fail'), reason: 'token not configured' }
+  if (found.expiresAt !== undefined && now >= found.expiresAt) {
+    const at = new Date(found.expiresAt).toISOString()
+    return { scheme: 'token', principal: 'token', ok: false, error: errors.authFailed(`token expires, expires_at: ${at}`), reason: 'token expired' }
+  }
+  return { scheme: 'token', principal: 'token', ok: true }
+}
+
+/** Why an AK/SK request from a known, unlocked AK fails, or undefined when it verifies. */
+function akskProblem (request: AuthRequest, auth: ParsedAuthorization, entry: AkskEntry, { now, compare }: StrictContext): string | undefined {
+  const { headers } = request
+  if (!auth.signedHeaders.includes('x-sdk-date')) return 'x-sdk-date is not among SignedHeaders'
+  const missing = auth.signedHeaders.find((name) => headerValue(headers, name) === undefined)
+  if (missing !== undefined) return `signed header ${missing} is not in the request`
+  const sdkDate = headerValue(headers, 'x-sdk-date')!
+  const date = parseSdkDate(sdkDate)
+  if (date === undefined) return `X-Sdk-Date ${JSON.stringify(sdkDate)} is not YYYYMMDDTHHMMSSZ`
+  if (Math.abs(now - date) > MAX_SKEW_MS) return `X-Sdk-Date ${sdkDate} is more than 15 minutes from the emulator's clock (${new Date(now).toISOString()})`
+  if (entry.expiresAt !== undefined && now >= entry.expiresAt) return `the AK/SK pair expired at ${new Date(entry.expiresAt).toISOString()}`
+  const sentToken = headerValue(headers, 'x-security-token')
+  if (entry.securityToken === undefined) {
+    if (sentToken !== undefined) return 'X-Security-Token was sent with a permanent AK'
+  } else {
+    if (sentToken === undefined) return 'X-Security-Token is required for this temporary AK'
+    if (!auth.signedHeaders.includes('x-security-token')) return 'X-Security-Token is not among SignedHeaders'
+    if (!safeEqual(sentToken, entry.securityToken, compare)) return 'X-Security-Token does not match'
+  }
+  const expected = signature(entry.sk, stringToSign(sdkDate, canonicalRequest(request, auth.signedHeaders)))
+  return safeEqual(expected, auth.signature, compare) ? undefined : 'signature mismatch'
+}
+
+/** The canonical request for the log, with the values of secret headers replaced. */
+function redactedCanonical (request: AuthRequest, signedHeaders: string[]): string {
+  const headers = { ...request.headers }
+  for (const name of SECRET_HEADERS) if (headers[name] !== undefined) headers[name] = '[redacted]'
+  return canonicalRequest({ ...request, headers }, signedHeaders)
+}
+
+function verifyAksk (request: AuthRequest, authorization: string, context: StrictContext): AuthVerdict {
+  const { credentials, lockout, now } = context
+  const auth = parseAuthorization(authorization)
+  if (!auth) {
+    return { scheme: 'aksk', ok: false, error: errors.authFailed(SIGNATURE_FAIL), reason: 'Authorization is not "SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…"' }
+  }
+  const principal = auth.ak
+  const entry = credentials.aksk.get(principal)
+  if (!entry) return { scheme: 'aksk', principal, ok: false, error: errors.authFailed(AK_NOT_EXIST), reason: 'AK not configured' }
+  if (lockout.isLocked(principal, now)) return { scheme: 'aksk', principal, ok: false, error: errors.authFailed(AK_LOCKED), reason: 'AK locked after repeated failures' }
+  const problem = akskProblem(request, auth, entry, context)
+  if (problem === undefined) {
+    lockout.recordSuccess(principal)
+    return { scheme: 'aksk', principal, ok: true }
+  }
+  lockout.recordFailure(principal, now)
+  const verdict: AuthVerdict = { scheme: 'aksk', principal, ok: false, error: errors.authFailed(SIGNATURE_FAIL), reason: problem }
+  if (problem === 'signature mismatch') verdict.canonicalRequest = redactedCanonical(request, auth.signedHeaders)
+  return verdict
+}
+
+/**
+ * The `--auth strict` verdict for one request at time `now`: a configured token, or an AK/SK
+ * signature verified as the gateway does. A non-empty X-Auth-Token is used when both are sent.
+ */
+export function verifyStrict (request: AuthRequest, context: StrictContext): AuthVerdict {
+  const token = headerValue(request.headers, 'x-auth-token')
+  if (token) return verifyToken(token, context)
+  const authorization = headerValue(request.headers, 'authorization')
+  if (authorization !== undefined) return verifyAksk(request, authorization, context)
+  return { scheme: 'none', ok: false, error: errors.authMissing(), reason: 'no X-Auth-Token or Authorization header' }
+}
+
+export interface StrictOptions {
+  lockout?: LockoutOptions
+  /** Epoch ms; tests pass their own clock. */
+  now?: () => number
+}
+
+export function createStrictAuthenticator (credentials: Credentials, { lockout: lockoutOptions, now = Date.now }: StrictOptions = {}): Authenticator {
+  const lockout = createLockout(lockoutOptions)
+  const authenticate: Authenticator = (request) => verifyStrict(request, { credentials, lockout, now: now() })
+  authenticate.reset = () => lockout.clear()
+  authenticate.needsBody = true
+  return authenticate
+}
