@@ -1,5 +1,6 @@
 # Both stages use the same base: better-sqlite3 is a native addon built against this glibc and Node ABI.
 FROM node:20-bookworm-slim AS build
+# The toolchain compiles better-sqlite3 when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -9,6 +10,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
+# /data belongs to node so that a named volume mounted there starts out writable for the server.
 RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/* \
   && mkdir /data && chown node:node /data
 WORKDIR /app
@@ -21,7 +23,7 @@ COPY package.json ./
 COPY fixtures ./fixtures
 USER node
 EXPOSE 8080
-HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=5 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/_emulator/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# A script, not inline code: it follows WKS_EMULATOR_PORT and sends WKS_EMULATOR_ADMIN_TOKEN when set.
+HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=5 CMD ["node", "dist/healthcheck.js"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/server.js"]
