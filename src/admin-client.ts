@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import type { TransactionRecord } from './schemas/access-stages.js'
 import type { FaultRule, FaultRuleView } from './schemas/faults.js'
 import type { JournalEntry } from './schemas/journal.js'
@@ -18,6 +20,35 @@ export class AdminError extends Error {
   }
 }
 
+const segment = encodeURIComponent
+
+/**
+ * Sends the path exactly as given. fetch() would resolve `.` and `..` segments, even escaped as
+ * %2E, so a record or rule whose id is `..` would be asked for at another path entirely.
+ */
+function send (baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number, text: string }> {
+  const url = new URL(baseUrl)
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest
+  const allHeaders = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }
+  return new Promise((resolve, reject) => {
+    const req = request({
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port,
+      method,
+      path: url.pathname.replace(/\/+$/, '') + path,
+      headers: allHeaders
+    }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('error', reject)
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
 const query = (params: object): string => {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])
   return entries.length ? `?${new URLSearchParams(entries)}` : ''
@@ -35,12 +66,11 @@ export class AdminClient {
 
   async #call<T> (method: string, path: string, body?: unknown): Promise<T> {
     const headers = body === undefined ? this.#headers : { ...this.#headers, 'content-type': 'application/json' }
-    const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    const text = await res.text()
-    if (!res.ok) {
+    const { status, text } = await send(this.baseUrl, method, path, headers, body === undefined ? undefined : JSON.stringify(body))
+    if (status < 200 || status >= 300) {
       let parsed: ErrorBody | undefined
       try { parsed = JSON.parse(text) as ErrorBody } catch { parsed = undefined }
-      throw new AdminError(res.status, parsed)
+      throw new AdminError(status, parsed)
     }
     return (text ? JSON.parse(text) : undefined) as T
   }
@@ -57,11 +87,11 @@ export class AdminClient {
   }
 
   getTransaction (projectId: string, transactionId: string) {
-    return this.#call<TransactionRecord>('GET', `/_emulator/transactions/${encodeURIComponent(projectId)}/${encodeURIComponent(transactionId)}`)
+    return this.#call<TransactionRecord>('GET', `/_emulator/transactions/${segment(projectId)}/${segment(transactionId)}`)
   }
 
   async deleteTransaction (projectId: string, transactionId: string): Promise<void> {
-    await this.#call('DELETE', `/_emulator/transactions/${encodeURIComponent(projectId)}/${encodeURIComponent(transactionId)}`)
+    await this.#call('DELETE', `/_emulator/transactions/${segment(projectId)}/${segment(transactionId)}`)
   }
 
   async deleteProject (projectId: string): Promise<number> {
@@ -73,7 +103,7 @@ export class AdminClient {
   addFault (rule: FaultRule) { return this.#call<FaultRuleView>('POST', '/_emulator/faults', rule) }
   async faults (): Promise<FaultRuleView[]> { return (await this.#call<{ faults: FaultRuleView[] }>('GET', '/_emulator/faults')).faults }
   async deleteFault (id?: string): Promise<void> {
-    await this.#call('DELETE', id === undefined ? '/_emulator/faults' : `/_emulator/faults/${encodeURIComponent(id)}`)
+    await this.#call('DELETE', id === undefined ? '/_emulator/faults' : `/_emulator/faults/${segment(id)}`)
   }
 
   /** Journal entries of the emulated API, oldest first. */

@@ -5,13 +5,19 @@ import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import { installAuth, createAuthenticator } from './auth/plugin.js'
 import { swaggerOptions } from './openapi.js'
+import { errors } from './errors.js'
+import { DEFAULT_LIMITS, type ServerLimits } from './limits.js'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/error-handler.js'
+import { installProtocolAnswers, serverOptions } from './plugins/http-server.js'
+import { compileSerializersOnFirstUse } from './plugins/lazy-serializer.js'
 import { installRequestLog, loggerOptions } from './plugins/logging.js'
 import { newRequestId } from './plugins/request-id.js'
+import { requestLoggerFactory } from './plugins/request-logger.js'
 import { createEmulatorState } from './emulator-state.js'
 import { installFaults } from './faults/hook.js'
 import { loadFaultRules } from './faults/load.js'
 import { installJournal, recordRequest } from './journal/hook.js'
+import { createMetrics } from './metrics/metrics.js'
 import { accessStagesRoute } from './routes/access-stages.js'
 import { CONTROL_BODY_LIMIT, controlPlane } from './routes/control/index.js'
 import { validatorCompiler } from './schemas/validator.js'
@@ -22,6 +28,10 @@ import { createLookup } from './store/lookup.js'
 export interface BuildOptions {
   /** Where log lines go instead of stdout (tests capture them here). */
   logStream?: DestinationStream
+  /** False in the workers of `--workers N`, whose primary has already seeded the shared database. */
+  seedState?: boolean
+  /** Connection limits other than the defaults (tests shorten the timeouts). */
+  limits?: Partial<ServerLimits>
 }
 
 /** Builds the emulator without listening; the CLI and the tests both start it this way. */
@@ -35,25 +45,37 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     logger: loggerOptions(config, options.logStream),
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: newRequestId,
+    childLoggerFactory: requestLoggerFactory,
     // Long enough for any project_id/transaction_id the schemas accept, percent-encoded.
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: CONTROL_BODY_LIMIT,
     return503OnClosing: false,
     frameworkErrors,
-    clientErrorHandler
+    clientErrorHandler,
+    schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
+    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits })
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
+  installProtocolAnswers(app.server)
 
-  const db = openDb(config.db)
-  const state = createEmulatorState(db, config, fixtures, startupFaults)
+  const db = openDb(config.db, { shared: config.workers > 1 })
+  const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })
   app.addHook('onClose', async () => {
     state.journal.flush()
     db.close()
   })
 
-  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  // Callback style: an async hook costs a promise and a microtask on every request.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    // HTTP/1.1 requires Host (RFC 9112 §3.2); Node's check is off so this 400 has the catalogue's shape.
+    if (request.headers.host === undefined && request.raw.httpVersionMinor === 1 && request.raw.httpVersionMajor === 1) done(errors.badRequest())
+    else done()
+  })
   installErrorHandling(app)
   installRequestLog(app, config.logLevel)
+  const metrics = createMetrics({ journalSize: () => state.journal.count(), transactions: () => state.transactions.count(), faultRules: () => state.faults.count() })
+  metrics.install(app)
   await app.register(swagger, swaggerOptions)
 
   // The emulated API: authentication, then faults, then the route; every request journalled.
@@ -63,12 +85,15 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       faults: state.faults,
       rng: state.rng,
       prefer: config.prefer,
-      onHijacked: (request, elapsedMs) => recordRequest(state.journal, request, 0, elapsedMs)
+      onHijacked: (request, elapsedMs) => {
+        recordRequest(state.journal, request, 0, elapsedMs)
+        metrics.hijacked(request, elapsedMs)
+      }
     })
     installJournal(api, state.journal)
     await api.register(accessStagesRoute, { lookup: createLookup(state.transactions, config.unknownTransaction) })
   })
-  await app.register(controlPlane, { state, adminToken: config.adminToken })
+  await app.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics: metrics.registry })
   await app.ready()
   return app
 }

@@ -28,7 +28,8 @@ export const ConfigSchema = Type.Object({
   adminToken: Type.Optional(Type.String({ minLength: 1, description: 'Bearer token required by the control plane.' })),
   seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0, description: 'Seed of the fault-injection PRNG.' }),
   faults: Type.Optional(Type.String({ minLength: 1, description: 'Fault rules JSON file loaded at start.' })),
-  prefer: Type.Boolean({ default: true, description: 'Honour Prefer: code=/delay= request headers (--no-prefer turns off).' })
+  prefer: Type.Boolean({ default: true, description: 'Honour Prefer: code=/delay= request headers (--no-prefer turns off).' }),
+  workers: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Processes serving one port (node:cluster); above 1 needs a file --db they share.' })
 }, { additionalProperties: false })
 export type Config = Static<typeof ConfigSchema>
 export type ConfigKey = keyof Config
@@ -106,6 +107,9 @@ export function resolveConfig (partial: Partial<Record<ConfigKey, unknown>>): Re
       ? `invalid option ${key} ${JSON.stringify(config[key])}: ${describeRule(ConfigSchema.properties[key as ConfigKey])}`
       : `unknown option ${key}`)
   }
+  if (config.workers > 1 && config.db === ':memory:') {
+    throw new ConfigError(`--workers ${config.workers} needs a file --db: each worker would have a :memory: database of its own`)
+  }
   return Object.freeze(config as Config)
 }
 
@@ -126,6 +130,9 @@ export function helpText (): string {
     `  --no-prefer${' '.repeat(12)} ${'WKS_EMULATOR_PREFER=false'.padEnd(34)} Ignore Prefer: code=/delay= headers.`,
     `  ${' '.repeat(23)} ${'WKS_EMULATOR_CREDENTIALS'.padEnd(34)} The credentials JSON itself, instead of a file.`,
     '  --help                  Show this text.',
+    '',
+    'wks-emulator generate --count N --projects P --seed S (--out FILE.json | --db FILE.sqlite)',
+    '  writes realistic records to load with --fixtures or serve with --db; see generate --help.',
     ''
   ].join('\n')
 }

@@ -1,5 +1,6 @@
 import type { Config } from './config.js'
 import { createFaultStore } from './faults/store.js'
+import { createMemoryJournal } from './journal/memory.js'
 import { createJournal } from './journal/store.js'
 import { rngFromSeed, type Rng } from './random.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
@@ -7,11 +8,20 @@ import type { FaultRule } from './schemas/faults.js'
 import type { Db } from './store/db.js'
 import { createTransactionStore } from './store/transactions.js'
 
+export interface StateOptions {
+  /**
+   * Write the fixtures and start-up fault rules now (default). Workers of `--workers N` pass false:
+   * the primary process has done it once, before they started, on the database they share.
+   */
+  seed?: boolean
+}
+
 /** Everything the emulator holds, and the one way back to its start state. */
-export function createEmulatorState (db: Db, config: Config, fixtures: readonly TransactionRecord[], startupFaults: readonly FaultRule[]) {
+export function createEmulatorState (db: Db, config: Config, fixtures: readonly TransactionRecord[], startupFaults: readonly FaultRule[], { seed = true }: StateOptions = {}) {
   const transactions = createTransactionStore(db)
   const faults = createFaultStore(db)
-  const journal = createJournal(db, config.journalSize)
+  // A file database may be shared by workers and outlives the process, so its journal lives in it too.
+  const journal = config.db === ':memory:' ? createMemoryJournal(config.journalSize) : createJournal(db, config.journalSize)
   const fixturesByProject = new Map<string, TransactionRecord[]>()
   for (const record of fixtures) {
     const list = fixturesByProject.get(record.project_id) ?? []
@@ -21,8 +31,16 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
   let random = rngFromSeed(config.seed)
   const rng: Rng = () => random()
 
-  transactions.putMany(fixtures)
-  faults.restore(undefined, startupFaults)
+  if (seed) {
+    transactions.putMany(fixtures)
+    faults.restore(undefined, startupFaults)
+  }
+
+  const restoreAll = db.transaction((projectId: string | undefined) => {
+    transactions.replace(projectId, projectId === undefined ? fixtures : fixturesByProject.get(projectId) ?? [])
+    faults.restore(projectId, startupFaults)
+    journal.clear(projectId)
+  })
 
   return {
     transactions,
@@ -34,9 +52,8 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
      * namespace, touching only its rows, or for everything (which also re-seeds the PRNG).
      */
     reset (projectId?: string): { transactions: number, faults: number } {
-      transactions.replace(projectId, projectId === undefined ? fixtures : fixturesByProject.get(projectId) ?? [])
-      faults.restore(projectId, startupFaults)
-      journal.clear(projectId)
+      // One transaction for the three stores: a crash part-way leaves the namespace as it was, never half reset.
+      restoreAll.immediate(projectId)
       if (projectId === undefined) random = rngFromSeed(config.seed)
       return { transactions: transactions.count(projectId), faults: faults.count() }
     }

@@ -43,6 +43,10 @@ export const errors = {
   badRequest: () => new CloudError(400, 'APIGW.0201', 'API request error.'),
   headersTooLarge: () => new CloudError(431, 'APIGW.0201', 'API request error.'),
   bodyTooLarge: () => new CloudError(413, 'APIGW.0201', 'Request entity too large.'),
+  /** The request's headers or body did not arrive within the server's timeouts. */
+  requestTimeout: () => new CloudError(408, 'APIGW.0201', 'Request timeout.'),
+  /** An `Expect` other than 100-continue. */
+  expectationFailed: () => new CloudError(417, 'APIGW.0201', 'API request error.'),
   /** (docs) WKS.00000003, the service's database failure. */
   internal: () => new CloudError(500, 'WKS.00000003', DATABASE_MSG),
   badGateway: () => new CloudError(502, 'APIGW.0202', 'Backend unavailable.'),

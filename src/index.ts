@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { AdminClient, type RequestFilter } from './admin-client.js'
 import { buildApp } from './app.js'
-import { resolveConfig, type Config } from './config.js'
+import { ConfigError, resolveConfig, type Config } from './config.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
 import type { FaultRule, FaultRuleView } from './schemas/faults.js'
 import type { JournalEntry } from './schemas/journal.js'
@@ -36,6 +36,7 @@ export interface RunningEmulator {
  */
 export async function startEmulator (options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const config = resolveConfig({ port: 0, logLevel: 'silent', ...options })
+  if (config.workers > 1) throw new ConfigError('workers: startEmulator() serves from this process; run the CLI with --workers for more')
   const app = await buildApp(config)
   await app.listen({ host: config.host, port: config.port })
   const address = app.server.address()

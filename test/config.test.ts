@@ -12,7 +12,8 @@ t.test('defaults are the contract\'s', async (t) => {
     journalSize: 10000,
     logLevel: 'info',
     seed: 0,
-    prefer: true
+    prefer: true,
+    workers: 1
   })
 })
 

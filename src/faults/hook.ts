@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { CloudError, errorForStatus } from '../errors.js'
 import type { Rng } from '../random.js'
 import { MAX_FAULT_MS, type FaultAction } from '../schemas/faults.js'
@@ -33,15 +33,7 @@ export function installFaults (scope: FastifyInstance, { faults, rng, prefer, on
   scope.addHook('onClose', async () => { for (const socket of hanging) socket.destroy() })
   scope.decorateRequest('fault', undefined)
 
-  scope.addHook('onRequest', async (request, reply) => {
-    const params = request.params as { project_id?: string }
-    const query = request.query as { transaction_id?: unknown }
-    const decision = (prefer ? preferFault(request.headers.prefer) : undefined) ?? faults.select({
-      projectId: params.project_id,
-      transactionId: typeof query.transaction_id === 'string' ? query.transaction_id : undefined,
-      headers: request.headers
-    }, rng)
-    if (!decision) return
+  const apply = async (request: FastifyRequest, reply: FastifyReply, decision: FaultDecision): Promise<void> => {
     request.fault = decision
     if (decision.kind === 'hang') {
       reply.hijack()
@@ -58,12 +50,25 @@ export function installFaults (scope: FastifyInstance, { faults, rng, prefer, on
       request.raw.socket.destroy()
       onHijacked(request, reply.elapsedTime)
     }
+  }
+
+  // Callback style, so the common case (no fault) costs no promise; only a firing fault goes async.
+  scope.addHook('onRequest', (request, reply, done) => {
+    const params = request.params as { project_id?: string }
+    const query = request.query as { transaction_id?: unknown }
+    const decision = (prefer ? preferFault(request.headers.prefer) : undefined) ?? faults.select({
+      projectId: params.project_id,
+      transactionId: typeof query.transaction_id === 'string' ? query.transaction_id : undefined,
+      headers: request.headers
+    }, rng)
+    if (!decision) { done(); return }
+    apply(request, reply, decision).then(() => done(), done)
   })
 
   // A 200 whose JSON stops half-way: what a client sees when a proxy cuts a response short.
-  scope.addHook('onSend', async (request, reply, payload) => {
-    if (request.fault?.kind !== 'malformed' || typeof payload !== 'string') return payload
+  scope.addHook('onSend', (request, reply, payload, done) => {
+    if (request.fault?.kind !== 'malformed' || typeof payload !== 'string') { done(null, payload); return }
     reply.code(200)
-    return payload.slice(0, Math.max(1, Math.floor(payload.length / 2)))
+    done(null, payload.slice(0, Math.max(1, Math.floor(payload.length / 2))))
   })
 }

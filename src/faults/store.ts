@@ -17,7 +17,7 @@ type CachedRule = { id: string, rule: FaultRule }
  */
 export function createFaultStore (db: Db) {
   const version = db.prepare<[], number>("SELECT version FROM state_version WHERE name = 'faults'").pluck()
-  const bump = db.prepare("UPDATE state_version SET version = version + 1 WHERE name = 'faults'")
+  const bumpVersion = db.prepare("UPDATE state_version SET version = version + 1 WHERE name = 'faults'")
   const all = db.prepare<[], Row>('SELECT id, rule, matched, fired FROM fault_rules ORDER BY seq')
   const counters = db.prepare<[string], { matched: number, fired: number }>('SELECT matched, fired FROM fault_rules WHERE id = ?')
   const setCounters = db.prepare<[number, number, string]>('UPDATE fault_rules SET matched = ?, fired = ? WHERE id = ?')
@@ -30,15 +30,25 @@ export function createFaultStore (db: Db) {
   const removeAll = db.prepare('DELETE FROM fault_rules')
   const removeProject = db.prepare<[string]>('DELETE FROM fault_rules WHERE project_id = ?')
 
+  // When other processes (workers) share the database file, any of them can change the rules, so
+  // each request compares the version row. Nothing else can reach a :memory: database or a file
+  // held in exclusive locking mode: there the cache is dropped by this store's own writes and a
+  // request pays no query at all.
+  const shared = !db.memory && db.pragma('locking_mode', { simple: true }) !== 'exclusive'
   let cachedVersion = -1
   let cached: CachedRule[] = []
   const rules = (): CachedRule[] => {
+    if (!shared && cachedVersion !== -1) return cached
     const v = version.get()!
     if (v !== cachedVersion) {
       cached = all.all().map((r) => ({ id: r.id, rule: JSON.parse(r.rule) as FaultRule }))
       cachedVersion = v
     }
     return cached
+  }
+  const bump = (): void => {
+    bumpVersion.run()
+    cachedVersion = -1
   }
 
   const insert = (rule: FaultRule, startup: boolean): FaultRule => {
@@ -60,7 +70,7 @@ export function createFaultStore (db: Db) {
       throw errors.invalidBody(`at most ${MAX_FAULT_RULES} fault rules may exist; delete some first`)
     }
     const stored = insert(rule, false)
-    bump.run()
+    bump()
     return { ...stored, id: stored.id!, matched: 0, fired: 0, spent: false }
   })
 
@@ -68,10 +78,10 @@ export function createFaultStore (db: Db) {
     if (projectId === undefined) removeAll.run()
     else removeProject.run(projectId)
     for (const rule of startup) if (projectId === undefined || rule.match?.project_id === projectId) insert(rule, true)
-    bump.run()
+    bump()
   })
 
-  const changed = <T>(fn: () => T): T => db.transaction(() => { const out = fn(); bump.run(); return out }).immediate()
+  const changed = <T>(fn: () => T): T => db.transaction(() => { const out = fn(); bump(); return out }).immediate()
 
   return {
     /** The decision for one request, with its counters stored; undefined when no rule fires. */

@@ -2,7 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { JournalEntry } from '../schemas/journal.js'
 import type { Journal } from './store.js'
 
-const journaled = new WeakSet<FastifyRequest>()
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set once the request has its journal entry (a hijacked request could otherwise get two). */
+    journaled?: boolean
+  }
+}
 
 function outcomeOf (request: FastifyRequest, status: number): JournalEntry['outcome'] {
   if (request.fault) return `fault:${request.fault.kind}`
@@ -12,8 +17,8 @@ function outcomeOf (request: FastifyRequest, status: number): JournalEntry['outc
 
 /** Builds the journal entry of a request: what was asked and answered, never a header or a secret. */
 export function recordRequest (journal: Journal, request: FastifyRequest, status: number, durationMs: number): void {
-  if (journaled.has(request)) return
-  journaled.add(request)
+  if (request.journaled === true) return
+  request.journaled = true
   const params = request.params as { project_id?: string }
   const query = request.query as { transaction_id?: unknown }
   const queryAt = request.url.indexOf('?')
@@ -34,5 +39,11 @@ export function recordRequest (journal: Journal, request: FastifyRequest, status
 
 /** One journal entry per request of the scope (the emulated API). */
 export function installJournal (scope: FastifyInstance, journal: Journal): void {
-  scope.addHook('onResponse', async (request, reply) => recordRequest(journal, request, reply.statusCode, reply.elapsedTime))
+  // A flag on the request (declared up front, so every request keeps one shape) rather than a
+  // WeakSet: a WeakSet entry per request is garbage the collector must trace specially.
+  scope.decorateRequest('journaled', false)
+  scope.addHook('onResponse', (request, reply, done) => {
+    recordRequest(journal, request, reply.statusCode, reply.elapsedTime)
+    done()
+  })
 }

@@ -56,19 +56,31 @@ export function frameworkErrors (err: FastifyError, request: FastifyRequest, rep
   sendError(errors.badRequest(), request, reply)
 }
 
+/** A whole HTTP/1.1 response carrying a catalogue error, for answers written straight on a socket. */
+export function rawErrorResponse (cloud: CloudError): string {
+  const id = newRequestId()
+  const body = JSON.stringify(cloud.toBody(id))
+  return `HTTP/1.1 ${cloud.statusCode} ${STATUS_CODES[cloud.statusCode]}\r\n` +
+    `Content-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${id}\r\n` +
+    `Connection: close\r\n\r\n${body}`
+}
+
 /**
- * Fastify `clientErrorHandler`: the HTTP parser rejected the bytes, so there is no request object;
- * the answer is written on the socket directly, in the catalogue's shape.
+ * Fastify `clientErrorHandler`: the HTTP parser rejected the bytes, or the request did not arrive
+ * in time, so there is no request object; the answer is written on the socket directly, in the
+ * catalogue's shape. Nothing is written once a response on this connection has begun: its bytes
+ * and ours would interleave.
  */
 export function clientErrorHandler (err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return
-  if (socket.writable && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
-    const cloud = err.code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.badRequest()
-    const id = newRequestId()
-    const body = JSON.stringify(cloud.toBody(id))
-    socket.write(`HTTP/1.1 ${cloud.statusCode} ${STATUS_CODES[cloud.statusCode]}\r\n` +
-      `Content-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${id}\r\n` +
-      `Connection: close\r\n\r\n${body}`)
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (socket.writable && inFlight?.headersSent !== true) {
+    const cloud = err.code === 'HPE_HEADER_OVERFLOW'
+      ? errors.headersTooLarge()
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? errors.requestTimeout() : errors.badRequest()
+    socket.end(rawErrorResponse(cloud))
+    socket.destroySoon()
+    return
   }
-  socket.destroy(err)
+  socket.destroy()
 }

@@ -23,7 +23,8 @@ export function loggerOptions (config: Config, stream?: DestinationStream): Logg
 export function installRequestLog (app: FastifyInstance, level: Config['logLevel']): void {
   // Below info the hook is not added at all, so a quiet emulator pays nothing per request for it.
   if (!['info', 'debug', 'trace'].includes(level)) return
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info({ req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request')
+    done()
   })
 }

@@ -11,13 +11,13 @@ export const AkskCredentialSchema = Type.Object({
   // The AK sits in `Access=AK,` of the Authorization header, so it cannot hold a comma.
   ak: Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x2B\\x2D-\\x7E]+$', description: 'Access key ID.' }),
   sk: Type.String({ minLength: 1, maxLength: 1024, description: 'Secret access key (the HMAC key, as UTF-8).' }),
-  security_token: Type.Optional(Type.String({ minLength: 1, maxLength: 16384, pattern: HEADER_VALUE, description: 'Makes the pair temporary: requests must send and sign it as X-Security-Token.' })),
+  security_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, pattern: HEADER_VALUE, description: 'At most 8 KiB so a request carrying it fits the 16 KiB header limit. Makes the pair temporary: requests must send and sign it as X-Security-Token.' })),
   expires_at: Type.Optional(ExpiresAtSchema)
 }, { title: 'AkskCredential', additionalProperties: false })
 export type AkskCredential = Static<typeof AkskCredentialSchema>
 
 export const TokenCredentialSchema = Type.Object({
-  token: Type.String({ minLength: 1, maxLength: 16384, pattern: HEADER_VALUE, description: 'Accepted X-Auth-Token value.' }),
+  token: Type.String({ minLength: 1, maxLength: 8192, pattern: HEADER_VALUE, description: 'Accepted X-Auth-Token value.' }),
   expires_at: Type.Optional(ExpiresAtSchema)
 }, { title: 'TokenCredential', additionalProperties: false })
 export type TokenCredential = Static<typeof TokenCredentialSchema>

@@ -4,16 +4,34 @@ import type { TSchema } from '@sinclair/typebox'
 // Bodies are validated without coercion or stripping, so a wrong type or an unknown field is an error
 // (as the real API treats it) rather than silently fixed. URL parts are strings on the wire, so they
 // may be coerced to numbers, but never from an array: a repeated parameter stays an error.
-const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, verbose: true })
-const coercing = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, verbose: true })
+// validateSchema: false skips checking each schema against the JSON Schema meta-schema, whose own
+// compilation was a large part of start-up; the schemas are TypeBox's output, valid by construction.
+const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, verbose: true, validateSchema: false })
+const coercing = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, verbose: true, validateSchema: false })
+
+/**
+ * A validator that compiles its schema the first time it runs. Compiling every route's and every
+ * file format's schema up front was most of the start-up time; most runs use a few of them.
+ * Only what callers read is mirrored: the result and `errors`.
+ */
+function compileOnFirstUse<T> (compile: () => ValidateFunction<T>): ValidateFunction<T> {
+  let compiled: ValidateFunction<T> | undefined
+  const validate = ((data: unknown): data is T => {
+    compiled ??= compile()
+    const valid = compiled(data)
+    validate.errors = compiled.errors
+    return valid
+  }) as ValidateFunction<T>
+  return validate
+}
 
 /** Fastify validatorCompiler: strict for bodies, coercing for params, querystring and headers. */
 export function validatorCompiler ({ schema, httpPart }: { schema: object, httpPart?: string }): ValidateFunction {
-  return (httpPart === 'body' ? strict : coercing).compile(schema)
+  return compileOnFirstUse(() => (httpPart === 'body' ? strict : coercing).compile(schema))
 }
 
 export function compileStrict<T> (schema: TSchema): ValidateFunction<T> {
-  return strict.compile<T>(schema)
+  return compileOnFirstUse(() => strict.compile<T>(schema))
 }
 
 /** Dotted path of the offending field: `stages[0].duration`. */

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { ConfigError } from '../config.js'
 
 export type Db = Database.Database
 
@@ -33,17 +34,35 @@ const MIGRATIONS: string[] = [
    INSERT INTO state_version VALUES ('faults', 0);`
 ]
 
-export function openDb (file: string): Db {
+export interface OpenOptions {
+  /**
+   * Other processes (the workers of `--workers N`) use the file at the same time. Otherwise this
+   * connection takes the file for itself (exclusive locking): SQLite then keeps the WAL index in
+   * memory and skips the file-lock system calls each statement would make, and nothing else can
+   * change the data behind its back; a second process opening the file gets "database is locked".
+   */
+  shared?: boolean
+}
+
+export function openDb (file: string, { shared = false }: OpenOptions = {}): Db {
   const db = new Database(file)
-  if (file !== ':memory:') {
-    // WAL lets readers run beside the writer. NORMAL keeps every committed write across a process
-    // crash (kill -9); only an OS crash or power cut may lose the last commits, a fair price for not
-    // paying an fsync per journalled request.
-    db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = NORMAL')
-    db.pragma('busy_timeout = 5000')
+  try {
+    if (file !== ':memory:') {
+      db.pragma('busy_timeout = 5000')
+      // Before the first access in WAL mode, so that no shared-memory WAL index is ever set up.
+      if (!shared) db.pragma('locking_mode = EXCLUSIVE')
+      // WAL lets readers run beside the writer. NORMAL keeps every committed write across a process
+      // crash (kill -9); only an OS crash or power cut may lose the last commits, a fair price for not
+      // paying an fsync per journalled request.
+      db.pragma('journal_mode = WAL')
+      db.pragma('synchronous = NORMAL')
+    }
+    migrate(db)
+  } catch (err) {
+    db.close()
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err
+    throw new ConfigError(`database ${file} is in use by another process; one emulator per file (--workers N serves one file from several processes)`)
   }
-  migrate(db)
   return db
 }
 

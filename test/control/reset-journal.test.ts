@@ -101,3 +101,15 @@ t.test('a bad --faults file stops start-up with a clear message', async (t) => {
   const file = faultsFile({ faults: [{ action: { status: 700 } }] })
   await t.rejects(build(t, { faults: file }), { message: `fault rules file ${file}: field faults[0].action.status must be <= 599` })
 })
+
+t.test('a file database keeps the journal in SQLite, with the same behaviour', async (t) => {
+  const db = join(mkdtempSync(join(tmpdir(), 'wks-journal-')), 'emulator.sqlite')
+  const app = await build(t, { journalSize: 3, db })
+  for (let i = 0; i < 5; i++) await app.inject({ url: stagesUrl(i < 4 ? DOC_PROJECT : OTHER, `?transaction_id=n${i}`), headers: TOKEN })
+  const { requests } = (await app.inject({ url: '/_emulator/requests' })).json()
+  t.same(requests.map((r: { transaction_id: string }) => r.transaction_id), ['n2', 'n3', 'n4'])
+  t.ok(requests[0].seq < requests[2].seq)
+  t.same((await app.inject({ url: `/_emulator/requests/count?project_id=${DOC_PROJECT}` })).json(), { count: 2 })
+  t.same((await app.inject({ method: 'DELETE', url: `/_emulator/requests?project_id=${OTHER}` })).json(), { count: 1 })
+  t.same((await app.inject({ url: '/_emulator/requests?limit=1' })).json().requests.map((r: { transaction_id: string }) => r.transaction_id), ['n3'])
+})

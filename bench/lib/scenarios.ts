@@ -1,0 +1,92 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { signRequest } from '../../src/auth/aksk-signature.js'
+import type { FaultRule } from '../../src/schemas/faults.js'
+import type { LoadSpec } from './load.js'
+import type { ServerSpec } from './servers.js'
+
+export const DOC_PROJECT = 'a4a5d4098fb4474fa22cd05f897d6b99'
+export const DOC_TRANSACTION = '3f0c2a7e-9b1d-4c5e-8f6a-2d4b6c8e0a11'
+export const stagesPath = (project: string, transaction: string): string =>
+  `/v2/${project}/statistics/metrics/access-stages?transaction_id=${encodeURIComponent(transaction)}`
+const DOC_PATH = stagesPath(DOC_PROJECT, DOC_TRANSACTION)
+const TOKEN = { 'X-Auth-Token': 'bench-token' }
+
+export interface Scenario {
+  id: string
+  label: string
+  /** Command-line flags of the emulator (or the baseline script's). */
+  flags: string[]
+  server: Omit<ServerSpec, 'logFile'>
+  /** What the load generator sends; called before every measurement (a signature must be fresh). */
+  load: (port: number) => Omit<LoadSpec, 'url' | 'durationS' | 'connections'> & { path: string }
+}
+
+export interface Inputs {
+  dir: string
+  serverJs: string
+  bareJs: string
+  bigDb: string
+  keysFile: string
+  /** Paths of the fixture records, for (a) driven by the same random-key script as (e). */
+  fixtureKeysFile: string
+}
+
+const AK = 'BENCHAKEXAMPLE000001'
+const SK = 'bench-secret-key-not-a-real-one-0000000000'
+
+/** X-Sdk-Date for now: YYYYMMDDTHHMMSSZ. */
+const sdkDate = (): string => new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')
+
+/** One signed GET, valid for the gateway's 15 minutes: wrk repeats the same headers for a whole run. */
+function signedHeaders (port: number, path: string): Record<string, string> {
+  const headers = { host: `127.0.0.1:${port}`, 'x-sdk-date': sdkDate() }
+  const authorization = signRequest({ method: 'GET', url: path, headers }, AK, SK, ['host', 'x-sdk-date'])
+  return { Host: headers.host, 'X-Sdk-Date': headers['x-sdk-date'], Authorization: authorization }
+}
+
+/** Twenty rules a lookup of the documented record never matches: other projects, transactions and a header. */
+function nonMatchingRules (): FaultRule[] {
+  const rules: FaultRule[] = []
+  for (let i = 0; i < 8; i++) rules.push({ match: { project_id: `other-project-${i}` }, action: { status: 500 } })
+  for (let i = 0; i < 6; i++) rules.push({ match: { project_id: DOC_PROJECT, transaction_id: `other-tx-${i}` }, action: { kind: 'delay', delay_ms: 100 }, probability: 0.5 })
+  for (let i = 0; i < 6; i++) rules.push({ match: { header: { name: 'X-Chaos', value: `mode-${i}` } }, action: { kind: 'reset' } })
+  return rules
+}
+
+/** The baseline and the emulator scenarios of the issue, with the files they need written to `dir`. */
+export function scenarios ({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeysFile }: Inputs): Scenario[] {
+  const faultsFile = join(dir, 'faults-20.json')
+  writeFileSync(faultsFile, JSON.stringify({ faults: nonMatchingRules() }))
+  const credentialsFile = join(dir, 'credentials.json')
+  writeFileSync(credentialsFile, JSON.stringify({ aksk: [{ ak: AK, sk: SK }] }))
+
+  const ready = { readyPath: DOC_PATH, readyHeaders: TOKEN }
+  const emulator = (id: string, label: string, flags: string[], load?: Scenario['load'], readyHeaders: Record<string, string> = TOKEN): Scenario => ({
+    id,
+    label,
+    flags,
+    server: { name: id, args: [serverJs, '--port', '{port}', ...flags], readyPath: '/_emulator/health', readyHeaders },
+    load: load ?? (() => ({ path: DOC_PATH, headers: TOKEN }))
+  })
+  const warn = ['--log-level', 'warn']
+  return [
+    { id: 'baseline', label: 'bare Fastify, same 200 body', flags: [], server: { name: 'baseline', args: [bareJs, '{port}'], ...ready }, load: () => ({ path: DOC_PATH }) },
+    emulator('a-info', '(a) default config, log level info', []),
+    emulator('a-warn', '(a) default config, log level warn', warn),
+    emulator('b', '(b) (a at warn) + 20 non-matching fault rules', [...warn, '--faults', faultsFile]),
+    emulator('c', '(c) --auth strict, AK/SK-signed requests', [...warn, '--auth', 'strict', '--credentials', credentialsFile],
+      (port) => ({ path: DOC_PATH, headers: signedHeaders(port, DOC_PATH) })),
+    emulator('d', '(d) --unknown-transaction generate, unknown id', [...warn, '--unknown-transaction', 'generate'],
+      () => ({ path: stagesPath(DOC_PROJECT, 'never-stored-0001'), headers: TOKEN })),
+    emulator('a-keys', '(a) at warn, random keys of the 13 fixtures (same load script as (e))', warn,
+      () => ({ path: DOC_PATH, headers: TOKEN, pathsFile: fixtureKeysFile })),
+    emulator('e', '(e) 1 M-row file DB, random keys', [...warn, '--db', bigDb],
+      () => ({ path: DOC_PATH, headers: TOKEN, pathsFile: keysFile })),
+    emulator('w1', 'file DB, --workers 1', [...warn, '--db', join(dir, 'workers-1.sqlite'), '--workers', '1']),
+    emulator('w2', 'file DB, --workers 2', [...warn, '--db', join(dir, 'workers-2.sqlite'), '--workers', '2'])
+  ]
+}
+
+/** The measuring order of one round: the baseline again halfway, so every ratio has a near neighbour. */
+export const ROUND_ORDER = ['baseline', 'a-info', 'a-warn', 'b', 'c', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2']

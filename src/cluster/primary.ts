@@ -1,0 +1,81 @@
+import cluster, { type Worker } from 'node:cluster'
+import { createAuthenticator } from '../auth/plugin.js'
+import type { Config } from '../config.js'
+import { createEmulatorState } from '../emulator-state.js'
+import { loadFaultRules } from '../faults/load.js'
+import { openDb } from '../store/db.js'
+import { loadFixtures } from '../store/fixtures.js'
+import { SHUTDOWN, WORKER_ENV } from './worker.js'
+
+// More than MAX_CRASHES deaths within the window is not one unlucky request but a broken setup:
+// replacing workers forever would only hide it.
+const CRASH_WINDOW_MS = 10_000
+const MAX_CRASHES = 5
+
+const say = (line: string): void => { process.stderr.write(`wks-emulator: ${line}\n`) }
+
+/**
+ * Brings the shared database to the start state once, before any worker exists: migration, the
+ * fixtures and the start-up fault rules. Inputs are checked here too, so a bad file or credential is
+ * one line from one process rather than one per worker.
+ */
+export function prepareDatabase (config: Config): void {
+  const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
+  const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
+  createAuthenticator(config)
+  const db = openDb(config.db, { shared: true })
+  try {
+    createEmulatorState(db, config, fixtures, startupFaults)
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * `--workers N`: the primary prepares the database, forks N workers that serve the same port
+ * (node:cluster hands connections out in turn), replaces a worker that dies, and on SIGTERM/SIGINT
+ * asks each to finish its requests and waits for them. It serves nothing itself.
+ */
+export async function runPrimary (config: Config): Promise<number> {
+  prepareDatabase(config)
+  const live = new Set<Worker>()
+  const crashes: number[] = []
+  let stopping = false
+  let exitCode = 0
+
+  return await new Promise<number>((resolve) => {
+    const finishIfDone = (): void => { if (live.size === 0) resolve(exitCode) }
+    const stopAll = (): void => {
+      if (stopping) return
+      stopping = true
+      for (const worker of live) if (worker.isConnected()) worker.send(SHUTDOWN)
+    }
+    const fork = (slot: number): void => {
+      const worker = cluster.fork({ [WORKER_ENV]: String(slot) })
+      live.add(worker)
+      let serving = false
+      worker.once('listening', () => { serving = true })
+      worker.once('exit', (code, signal) => {
+        live.delete(worker)
+        if (stopping) { if (code !== 0 && exitCode === 0) exitCode = 1; finishIfDone(); return }
+        // A worker that never served failed at start-up and has said why; the others would too.
+        if (!serving) { exitCode ||= code || 1; stopAll(); finishIfDone(); return }
+        const now = Date.now()
+        crashes.push(now)
+        while (crashes.length > 0 && crashes[0] < now - CRASH_WINDOW_MS) crashes.shift()
+        if (crashes.length > MAX_CRASHES) {
+          say(`workers keep dying (${crashes.length} in ${CRASH_WINDOW_MS / 1000} s); stopping`)
+          exitCode = 1
+          stopAll()
+          finishIfDone()
+          return
+        }
+        say(`worker ${slot} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`}); starting another`)
+        fork(slot)
+      })
+    }
+    process.once('SIGTERM', stopAll)
+    process.once('SIGINT', stopAll)
+    for (let slot = 0; slot < config.workers; slot++) fork(slot)
+  })
+}

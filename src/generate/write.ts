@@ -1,0 +1,69 @@
+import { closeSync, openSync, writeSync } from 'node:fs'
+import type { TransactionRecord } from '../schemas/access-stages.js'
+import { openDb } from '../store/db.js'
+import { createTransactionStore } from '../store/transactions.js'
+
+/** Called after each batch with the number of records written so far. */
+export type Progress = (done: number) => void
+
+/** Records per transaction (database) or per write call (JSON): large enough to amortise, small enough to stay flat. */
+const BATCH = 5_000
+const CHECKPOINT_EVERY = 40
+
+function * batches (records: Iterable<TransactionRecord>): Generator<TransactionRecord[]> {
+  let batch: TransactionRecord[] = []
+  for (const record of records) {
+    batch.push(record)
+    if (batch.length === BATCH) { yield batch; batch = [] }
+  }
+  if (batch.length > 0) yield batch
+}
+
+/**
+ * A fixtures file (`{"transactions": [...]}`, one record a line), written a batch at a time.
+ * Keys come first, then the body's fields in the order the API sends them.
+ */
+export function writeJson (file: string, records: Iterable<TransactionRecord>, progress: Progress = () => {}): number {
+  const fd = openSync(file, 'w')
+  let written = 0
+  try {
+    writeSync(fd, '{"transactions": [\n')
+    for (const batch of batches(records)) {
+      const lines = batch.map((r) => JSON.stringify(r))
+      writeSync(fd, (written === 0 ? '' : ',\n') + lines.join(',\n'))
+      written += batch.length
+      progress(written)
+    }
+    writeSync(fd, '\n]}\n')
+  } finally {
+    closeSync(fd)
+  }
+  return written
+}
+
+/**
+ * Upserts the records into a database file through the emulator's own schema and store, one
+ * transaction per batch, so the file is exactly what `--db` serves.
+ */
+export function writeDb (file: string, records: Iterable<TransactionRecord>, progress: Progress = () => {}): number {
+  const db = openDb(file)
+  let written = 0
+  try {
+    // Only for the bulk load: a bigger page cache keeps the B-tree's inner pages in memory, and the
+    // WAL is copied back every few batches in one go rather than each time it passes 1000 pages.
+    db.pragma('cache_size = -32768')
+    db.pragma('wal_autocheckpoint = 0')
+    const store = createTransactionStore(db)
+    let sinceCheckpoint = 0
+    for (const batch of batches(records)) {
+      written += store.putMany(batch)
+      if (++sinceCheckpoint === CHECKPOINT_EVERY) { db.pragma('wal_checkpoint(TRUNCATE)'); sinceCheckpoint = 0 }
+      progress(written)
+    }
+    // Leave one file behind: the emulator starts on it without replaying a large WAL.
+    db.pragma('wal_checkpoint(TRUNCATE)')
+  } finally {
+    db.close()
+  }
+  return written
+}

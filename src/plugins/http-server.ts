@@ -1,0 +1,44 @@
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { errors } from '../errors.js'
+import type { ServerLimits } from '../limits.js'
+import { rawErrorResponse } from './error-handler.js'
+import { newRequestId } from './request-id.js'
+
+/** Fastify's server options for the limits: its own timeouts, and Node's through `http`. */
+export function serverOptions (limits: ServerLimits) {
+  const http: ServerOptions = {
+    maxHeaderSize: limits.maxHeaderBytes,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: limits.timeoutCheckMs,
+    // Node answers a Host-less HTTP/1.1 request itself with an empty 400; the app checks it instead,
+    // so the 400 has the catalogue's shape.
+    requireHostHeader: false
+  }
+  return {
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    http
+  }
+}
+
+/**
+ * Requests that Node answers on its own, never handing them to Fastify and its error handler, get
+ * catalogue answers here instead.
+ */
+export function installProtocolAnswers (server: Server): void {
+  // CONNECT is not a route of any kind; without a listener Node drops the socket unanswered.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy())
+    socket.end(rawErrorResponse(errors.routeNotFound()))
+  })
+  // An Expect other than 100-continue: Node's own answer is a 417 with no body.
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    const id = newRequestId()
+    const body = JSON.stringify(errors.expectationFailed().toBody(id))
+    res.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': id, connection: 'close' })
+    res.end(body)
+  })
+}
