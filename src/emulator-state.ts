@@ -1,6 +1,5 @@
 import type { Config } from './config.js'
 import { createFaultStore } from './faults/store.js'
-import { createMemoryJournal } from './journal/memory.js'
 import { createJournal } from './journal/store.js'
 import { rngFromSeed, type Rng } from './random.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
@@ -20,8 +19,7 @@ export interface StateOptions {
 export function createEmulatorState (db: Db, config: Config, fixtures: readonly TransactionRecord[], startupFaults: readonly FaultRule[], { seed = true }: StateOptions = {}) {
   const transactions = createTransactionStore(db)
   const faults = createFaultStore(db)
-  // A file database may be shared by workers and outlives the process, so its journal lives in it too.
-  const journal = config.db === ':memory:' ? createMemoryJournal(config.journalSize) : createJournal(db, config.journalSize)
+  const journal = createJournal(db, config.journalSize)
   const fixturesByProject = new Map<string, TransactionRecord[]>()
   for (const record of fixtures) {
     const list = fixturesByProject.get(record.project_id) ?? []

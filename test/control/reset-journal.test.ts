@@ -102,7 +102,7 @@ t.test('a bad --faults file stops start-up with a clear message', async (t) => {
   await t.rejects(build(t, { faults: file }), { message: `fault rules file ${file}: field faults[0].action.status must be <= 599` })
 })
 
-t.test('a file database keeps the journal in SQLite, with the same behaviour', async (t) => {
+t.test('the journal of a file database behaves the same', async (t) => {
   const db = join(mkdtempSync(join(tmpdir(), 'wks-journal-')), 'emulator.sqlite')
   const app = await build(t, { journalSize: 3, db })
   for (let i = 0; i < 5; i++) await app.inject({ url: stagesUrl(i < 4 ? DOC_PROJECT : OTHER, `?transaction_id=n${i}`), headers: TOKEN })
