@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 import { errors } from '../errors.js'
 import { canonicalRequest, headerValue, signature, stringToSign } from './aksk-signature.js'
 import type { AkskEntry, Credentials, TokenEntry } from './credentials.js'
@@ -34,7 +34,8 @@ export const CONSTANT_TIME_EQUAL: BytesEqual = timingSafeEqual
  * are hashed to 32 bytes first, then compared with `compare` (crypto.timingSafeEqual).
  */
 export function safeEqual (a: string, b: string, compare: BytesEqual = CONSTANT_TIME_EQUAL): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest()
+  // @types/node 20 types crypto.hash as returning a string; with 'buffer' it returns a Buffer.
+  const digest = (s: string): Buffer => hash('sha256', s, 'buffer') as unknown as Buffer
   return compare(digest(a), digest(b))
 }
 
