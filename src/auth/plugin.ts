@@ -57,9 +57,7 @@ type WithBody = FastifyRequest & { [BODY]?: Buffer }
  */
 export function installAuth (scope: FastifyInstance, authenticate: Authenticator): void {
   scope.decorateRequest('auth', undefined)
-  scope.addHook('onRequest', async (request) => {
-    const body = authenticate.needsBody === true && hasBody(request) ? await readBody(request) : undefined
-    if (body !== undefined) (request as WithBody)[BODY] = body
+  const decide = (request: FastifyRequest, body: Buffer | undefined): void => {
     const { scheme, principal, ok, error, reason, canonicalRequest } = authenticate({ method: request.method, url: request.url, headers: request.headers, body })
     // Only these three fields: the journal stores request.auth as it is.
     request.auth = principal === undefined ? { scheme, ok } : { scheme, principal, ok }
@@ -67,6 +65,23 @@ export function installAuth (scope: FastifyInstance, authenticate: Authenticator
     if (reason !== undefined) request.log.info({ auth: request.auth, reason }, 'authentication refused')
     if (canonicalRequest !== undefined) request.log.debug({ canonicalRequest }, 'canonical request computed by the emulator')
     throw error
+  }
+  if (authenticate.needsBody !== true) {
+    // Callback style: no promise or microtask per request for the modes that never read a body.
+    scope.addHook('onRequest', (request, _reply, done) => {
+      try {
+        decide(request, undefined)
+        done()
+      } catch (err) {
+        done(err as Error)
+      }
+    })
+    return
+  }
+  scope.addHook('onRequest', async (request) => {
+    const body = hasBody(request) ? await readBody(request) : undefined
+    if (body !== undefined) (request as WithBody)[BODY] = body
+    decide(request, body)
   })
   scope.addHook('preParsing', async (request, _reply, payload) => {
     const body = (request as WithBody)[BODY]
