@@ -15,7 +15,7 @@ export const ConfigSchema = Type.Object({
   db: Type.String({ minLength: 1, default: ':memory:', description: 'SQLite file, or :memory:.' }),
   fixtures: Type.Union([Type.String({ minLength: 1 }), Type.Literal(false)], {
     default: BUNDLED_FIXTURES,
-    description: 'Fixture file or directory of *.json files seeded at start (default: the bundled fixtures/); false (--no-fixtures) seeds nothing.'
+    description: 'Fixture file, or directory of *.json files, seeded at start; false (--no-fixtures) seeds nothing.'
   }),
   auth: stringEnum(['off', 'relaxed', 'strict'], { default: 'relaxed', description: 'Authentication mode.' }),
   credentials: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON file for --auth strict.' })),
@@ -126,10 +126,10 @@ export function helpText (): string {
     'Every flag can also be set by the environment variable beside it; a flag wins.',
     '',
     ...rows,
-    `  --no-fixtures${' '.repeat(10)} ${'WKS_EMULATOR_NO_FIXTURES=1'.padEnd(34)} Start with no seeded data.`,
-    `  --no-prefer${' '.repeat(12)} ${'WKS_EMULATOR_PREFER=false'.padEnd(34)} Ignore Prefer: code=/delay= headers.`,
-    `  ${' '.repeat(23)} ${'WKS_EMULATOR_CREDENTIALS'.padEnd(34)} The credentials JSON itself, instead of a file.`,
-    '  --help                  Show this text.',
+    `  ${'--no-fixtures'.padEnd(24)} ${'WKS_EMULATOR_NO_FIXTURES=1'.padEnd(34)} Start with no seeded data.`,
+    `  ${'--no-prefer'.padEnd(24)} ${'WKS_EMULATOR_PREFER=false'.padEnd(34)} Ignore Prefer: code=/delay= headers.`,
+    `  ${' '.repeat(24)} ${'WKS_EMULATOR_CREDENTIALS'.padEnd(34)} The credentials JSON itself, instead of a file.`,
+    `  ${'--help'.padEnd(24)} Show this text.`,
     '',
     'wks-emulator generate --count N --projects P --seed S (--out FILE.json | --db FILE.sqlite)',
     '  writes realistic records to load with --fixtures or serve with --db; see generate --help.',
