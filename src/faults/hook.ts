@@ -6,6 +6,7 @@ import type { Rng } from '../random.js'
 import { MAX_FAULT_MS, type FaultAction } from '../schemas/faults.js'
 import { preferFault, type FaultDecision } from './select.js'
 import type { FaultStore } from './store.js'
+import { transactionKey } from '../plugins/transaction-key.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,13 +55,8 @@ export function installFaults (scope: FastifyInstance, { faults, rng, prefer, on
 
   // Callback style, so the common case (no fault) costs no promise; only a firing fault goes async.
   scope.addHook('onRequest', (request, reply, done) => {
-    const params = request.params as { project_id?: string }
-    const query = request.query as { transaction_id?: unknown }
-    const decision = (prefer ? preferFault(request.headers.prefer) : undefined) ?? faults.select({
-      projectId: params.project_id,
-      transactionId: typeof query.transaction_id === 'string' ? query.transaction_id : undefined,
-      headers: request.headers
-    }, rng)
+    const decision = (prefer ? preferFault(request.headers.prefer) : undefined) ??
+      faults.select({ ...transactionKey(request), headers: request.headers }, rng)
     if (!decision) { done(); return }
     apply(request, reply, decision).then(() => done(), done)
   })

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { JournalEntry } from '../schemas/journal.js'
 import type { Journal } from './store.js'
+import { transactionKey } from '../plugins/transaction-key.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,16 +20,15 @@ function outcomeOf (request: FastifyRequest, status: number): JournalEntry['outc
 export function recordRequest (journal: Journal, request: FastifyRequest, status: number, durationMs: number): void {
   if (request.journaled === true) return
   request.journaled = true
-  const params = request.params as { project_id?: string }
-  const query = request.query as { transaction_id?: unknown }
+  const { projectId, transactionId } = transactionKey(request)
   const queryAt = request.url.indexOf('?')
   journal.append({
     time: new Date(Date.now() - durationMs).toISOString(),
     request_id: request.id,
     method: request.method,
     path: queryAt === -1 ? request.url : request.url.slice(0, queryAt),
-    project_id: params.project_id,
-    transaction_id: typeof query.transaction_id === 'string' ? query.transaction_id : undefined,
+    project_id: projectId,
+    transaction_id: transactionId,
     status,
     duration_ms: Math.round(durationMs * 1000) / 1000,
     auth: request.auth ?? { scheme: 'none', ok: true },

@@ -97,20 +97,18 @@ export function createMetrics (sources: MetricsSources) {
     }
   }))
   registry.registerMetric(new RouteDurationHistogram(() => routes.values()))
-  registry.registerMetric(new Counter({
-    name: 'wks_emulator_faults_injected_total',
-    help: 'Faults applied to emulated-API requests, by kind (rules and Prefer headers).',
-    labelNames: ['kind'],
-    registers: [],
-    collect () { this.reset(); for (const [kind, n] of faults.entries()) this.inc({ kind }, n) }
-  }))
-  registry.registerMetric(new Counter({
-    name: 'wks_emulator_auth_failures_total',
-    help: 'Requests refused with 401, by reason (admin_token: the control plane\'s --admin-token).',
-    labelNames: ['reason'],
-    registers: [],
-    collect () { this.reset(); for (const [reason, n] of authFailures.entries()) this.inc({ reason }, n) }
-  }))
+  // Counters kept as plain numbers on the request path, turned into series only when scraped.
+  const counted = (name: string, help: string, label: string, counts: { entries: () => Iterable<[string, number]> }): void => {
+    registry.registerMetric(new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers: [],
+      collect () { this.reset(); for (const [value, n] of counts.entries()) this.inc({ [label]: value }, n) }
+    }))
+  }
+  counted('wks_emulator_faults_injected_total', 'Faults applied to emulated-API requests, by kind (rules and Prefer headers).', 'kind', faults)
+  counted('wks_emulator_auth_failures_total', 'Requests refused with 401, by reason (admin_token: the control plane\'s --admin-token).', 'reason', authFailures)
   const gauge = (name: string, help: string, read: () => number): void => {
     registry.registerMetric(new Gauge({ name, help, registers: [], collect () { this.set(read()) } }))
   }
