@@ -8,22 +8,23 @@ import { swaggerOptions } from './openapi.js'
 import { errors } from './errors.js'
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.js'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/error-handler.js'
-import { installProtocolAnswers, serverOptions } from './plugins/http-server.js'
+import { createHttpServer, serverOptions } from './plugins/http-server.js'
 import { compileSerializersOnFirstUse } from './plugins/lazy-serializer.js'
-import { installRequestLog, loggerOptions } from './plugins/logging.js'
+import { installRequestLog, loggerOptions, requestsLogged } from './plugins/logging.js'
 import { newRequestId } from './plugins/request-id.js'
 import { requestLoggerFactory } from './plugins/request-logger.js'
 import { createEmulatorState } from './emulator-state.js'
-import { installFaults } from './faults/hook.js'
+import { createFaultDecider, installFaults } from './faults/hook.js'
+import { createFastPath, type FastPath } from './fast-path/serve.js'
 import { loadFaultRules } from './faults/load.js'
 import { installJournal, recordRequest } from './journal/hook.js'
 import { createMetrics } from './metrics/metrics.js'
-import { accessStagesRoute } from './routes/access-stages.js'
+import { ACCESS_STAGES_URL, accessStagesRoute } from './routes/access-stages.js'
 import { CONTROL_BODY_LIMIT, controlPlane } from './routes/control/index.js'
 import { validatorCompiler } from './schemas/validator.js'
 import { openDb } from './store/db.js'
 import { loadFixtures } from './store/fixtures.js'
-import { createLookup } from './store/lookup.js'
+import { createFindBody } from './store/lookup.js'
 
 export interface BuildOptions {
   /** Where log lines go instead of stdout (tests capture them here). */
@@ -32,6 +33,8 @@ export interface BuildOptions {
   seedState?: boolean
   /** Connection limits other than the defaults (tests shorten the timeouts). */
   limits?: Partial<ServerLimits>
+  /** False sends every request through Fastify (the fast path's own test compares the two). */
+  fastPath?: boolean
 }
 
 /** Builds the emulator without listening; the CLI and the tests both start it this way. */
@@ -40,6 +43,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   const authenticate = createAuthenticator(config)
+  const limits = { ...DEFAULT_LIMITS, ...options.limits }
+  let fastPath: FastPath | undefined
 
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
@@ -53,10 +58,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     frameworkErrors,
     clientErrorHandler,
     schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
-    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits })
+    ...serverOptions(limits),
+    serverFactory: (handler) => createHttpServer(limits, () => fastPath, handler)
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
-  installProtocolAnswers(app.server)
 
   const db = openDb(config.db, { shared: config.workers > 1 })
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })
@@ -79,21 +84,31 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(swagger, swaggerOptions)
 
   // The emulated API: authentication, then faults, then the route; every request journalled.
+  const decideFault = createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer })
+  const findBody = createFindBody(state.transactions, config.unknownTransaction)
   await app.register(async (api) => {
     installAuth(api, authenticate)
     installFaults(api, {
-      faults: state.faults,
-      rng: state.rng,
-      prefer: config.prefer,
+      decide: decideFault,
       onHijacked: (request, elapsedMs) => {
         recordRequest(state.journal, request, 0, elapsedMs)
         metrics.hijacked(request, elapsedMs)
       }
     })
     installJournal(api, state.journal)
-    await api.register(accessStagesRoute, { lookup: createLookup(state.transactions, config.unknownTransaction) })
+    await api.register(accessStagesRoute, { findBody })
   })
-  await app.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics: metrics.registry })
+  await app.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics })
   await app.ready()
+  if (options.fastPath !== false) {
+    fastPath = createFastPath({
+      authenticate,
+      decideFault,
+      findBody,
+      journal: state.journal,
+      stats: metrics.routeStats('GET', ACCESS_STAGES_URL),
+      requestLog: requestsLogged(config.logLevel) ? app.log : undefined
+    })
+  }
   return app
 }

@@ -1,6 +1,7 @@
 import type { Config } from './config.js'
 import { createFaultStore } from './faults/store.js'
-import { createJournal } from './journal/store.js'
+import { createRingJournal } from './journal/ring.js'
+import { createSqliteJournal } from './journal/sqlite.js'
 import { rngFromSeed, type Rng } from './random.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
 import type { FaultRule } from './schemas/faults.js'
@@ -19,7 +20,8 @@ export interface StateOptions {
 export function createEmulatorState (db: Db, config: Config, fixtures: readonly TransactionRecord[], startupFaults: readonly FaultRule[], { seed = true }: StateOptions = {}) {
   const transactions = createTransactionStore(db)
   const faults = createFaultStore(db)
-  const journal = createJournal(db, config.journalSize)
+  // Workers of one file database share the journal through it; a single process keeps its own.
+  const journal = config.workers > 1 ? createSqliteJournal(db, config.journalSize) : createRingJournal(config.journalSize)
   const fixturesByProject = new Map<string, TransactionRecord[]>()
   for (const record of fixtures) {
     const list = fixturesByProject.get(record.project_id) ?? []

@@ -32,6 +32,10 @@ export function encodeRfc3986 (value: string): string {
 // querystring.unescape falls back to a lenient decoder, so a stray `%` is kept instead of throwing.
 const decode = (value: string): string => unescape(value)
 
+// Text of only unreserved characters decodes and re-encodes to itself; most paths and ids are such text.
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/
+const reencode = (value: string): string => UNRESERVED.test(value) ? value : encodeRfc3986(decode(value))
+
 export function splitUrl (url: string): { path: string, query: string } {
   const at = url.indexOf('?')
   return at === -1 ? { path: url, query: '' } : { path: url.slice(0, at), query: url.slice(at + 1) }
@@ -39,7 +43,7 @@ export function splitUrl (url: string): { path: string, query: string } {
 
 /** Each path segment decoded and re-encoded, always ending in `/` (the signers add it; the wire path has none). */
 export function canonicalUri (path: string): string {
-  const uri = path.split('/').map((segment) => encodeRfc3986(decode(segment))).join('/')
+  const uri = path.split('/').map(reencode).join('/')
   return uri.endsWith('/') ? uri : uri + '/'
 }
 
@@ -53,7 +57,7 @@ export function canonicalQueryString (query: string): string {
     if (part === '') continue
     const eq = part.indexOf('=')
     const [key, value] = eq === -1 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)]
-    pairs.push([encodeRfc3986(decode(key.replace(/\+/g, ' '))), encodeRfc3986(decode(value.replace(/\+/g, ' ')))])
+    pairs.push([reencode(key.replace(/\+/g, ' ')), reencode(value.replace(/\+/g, ' '))])
   }
   pairs.sort(([ka, va], [kb, vb]) => ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0)
   return pairs.map(([k, v]) => `${k}=${v}`).join('&')
@@ -78,12 +82,17 @@ export function payloadHash (headers: IncomingHttpHeaders, body?: Buffer): strin
   return body === undefined || body.length === 0 ? EMPTY_BODY_SHA256 : sha256Hex(body)
 }
 
-export function canonicalRequest (request: SignableRequest, signedHeaders: readonly string[]): string {
-  const { path, query } = splitUrl(request.url)
+/** The canonical URI and query string lines of a request target (`uri\nquery`). */
+export function canonicalTarget (url: string): string {
+  const { path, query } = splitUrl(url)
+  return `${canonicalUri(path)}\n${canonicalQueryString(query)}`
+}
+
+/** `target` is canonicalTarget(request.url), for a caller that has it already. */
+export function canonicalRequest (request: SignableRequest, signedHeaders: readonly string[], target = canonicalTarget(request.url)): string {
   return [
     request.method.toUpperCase(),
-    canonicalUri(path),
-    canonicalQueryString(query),
+    target,
     canonicalHeaders(request.headers, signedHeaders),
     signedHeaders.join(';'),
     payloadHash(request.headers, request.body)

@@ -5,7 +5,8 @@ import { errors } from '../errors.js'
 import { loadCredentials } from './credentials.js'
 import { allowAll, checkRelaxed } from './relaxed.js'
 import { createStrictAuthenticator } from './strict.js'
-import type { AuthOutcome, Authenticator } from './types.js'
+import { authOutcome, type AuthOutcome, type Authenticator } from './types.js'
+import { priorOf } from '../fast-path/prior.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -58,9 +59,9 @@ type WithBody = FastifyRequest & { [BODY]?: Buffer }
 export function installAuth (scope: FastifyInstance, authenticate: Authenticator): void {
   scope.decorateRequest('auth', undefined)
   const decide = (request: FastifyRequest, body: Buffer | undefined): void => {
-    const { scheme, principal, ok, error, reason, canonicalRequest } = authenticate({ method: request.method, url: request.url, headers: request.headers, body })
-    // Only these three fields: the journal stores request.auth as it is.
-    request.auth = principal === undefined ? { scheme, ok } : { scheme, principal, ok }
+    const verdict = priorOf(request.raw)?.auth ?? authenticate({ method: request.method, url: request.url, headers: request.headers, body })
+    const { error, reason, canonicalRequest } = verdict
+    request.auth = authOutcome(verdict)
     if (!error) return
     if (reason !== undefined) request.log.info({ auth: request.auth, reason }, 'authentication refused')
     if (canonicalRequest !== undefined) request.log.debug({ canonicalRequest }, 'canonical request computed by the emulator')

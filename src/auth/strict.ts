@@ -1,6 +1,6 @@
 import { hash, timingSafeEqual } from 'node:crypto'
 import { errors } from '../errors.js'
-import { canonicalRequest, headerValue, signature, stringToSign } from './aksk-signature.js'
+import { canonicalRequest, canonicalTarget, headerValue, signature, stringToSign } from './aksk-signature.js'
 import type { AkskEntry, Credentials, TokenEntry } from './credentials.js'
 import { createLockout, type Lockout, type LockoutOptions } from './lockout.js'
 import { AKSK_AUTHORIZATION } from './relaxed.js'
@@ -25,6 +25,47 @@ export function parseSdkDate (value: string): number | undefined {
   return new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '') === value ? ms : undefined
 }
 
+/**
+ * The last answers of the pure steps of a verification, per authenticator. A client repeats
+ * itself: the same X-Sdk-Date for a second, the same request target when it polls or retries,
+ * the same signed request when a load run replays one. Each value is recomputed unless its input
+ * is the same string as last time, so a verdict never depends on what came before.
+ */
+export interface VerifyMemo {
+  sdkDate: string
+  dateMs: number | undefined
+  url: string
+  target: string
+  /** AK, date and canonical request of the last signature computed, and that signature. */
+  signed: string
+  signature: string
+}
+
+export const newVerifyMemo = (): VerifyMemo =>
+  ({ sdkDate: '', dateMs: undefined, url: '', target: canonicalTarget(''), signed: '', signature: '' })
+
+function memoDate (memo: VerifyMemo, value: string): number | undefined {
+  if (value !== memo.sdkDate) {
+    memo.sdkDate = value
+    memo.dateMs = parseSdkDate(value)
+  }
+  return memo.dateMs
+}
+
+function expectedSignature (memo: VerifyMemo, request: AuthRequest, auth: ParsedAuthorization, sk: string, sdkDate: string): string {
+  if (request.url !== memo.url) {
+    memo.url = request.url
+    memo.target = canonicalTarget(request.url)
+  }
+  const canonical = canonicalRequest(request, auth.signedHeaders, memo.target)
+  const signed = `${auth.ak}\n${sdkDate}\n${canonical}`
+  if (signed !== memo.signed) {
+    memo.signed = signed
+    memo.signature = signature(sk, stringToSign(sdkDate, canonical))
+  }
+  return memo.signature
+}
+
 /** Compares two equal-length byte strings; the strict verifier's only way to compare secrets. */
 export type BytesEqual = (a: Buffer, b: Buffer) => boolean
 export const CONSTANT_TIME_EQUAL: BytesEqual = timingSafeEqual
@@ -39,12 +80,23 @@ export function safeEqual (a: string, b: string, compare: BytesEqual = CONSTANT_
   return compare(digest(a), digest(b))
 }
 
+/**
+ * Equality of the expected and the sent signature in time that does not depend on where they
+ * differ. Unlike a token, a signature's length is no secret (64 hex digits), so the bytes are
+ * compared as they are, without hashing them first.
+ */
+export function signaturesEqual (expected: string, sent: string, compare: BytesEqual = CONSTANT_TIME_EQUAL): boolean {
+  return expected.length === sent.length && compare(Buffer.from(expected, 'latin1'), Buffer.from(sent, 'latin1'))
+}
+
 /** What a verdict depends on besides the request; `now` is epoch ms. */
 export interface StrictContext {
   credentials: Credentials
   lockout: Lockout
   now: number
   compare?: BytesEqual
+  /** Kept between the requests one authenticator verifies; a fresh one when absent. */
+  memo?: VerifyMemo
 }
 
 export interface ParsedAuthorization { ak: string, signedHeaders: string[], signature: string }
@@ -70,13 +122,13 @@ function verifyToken (token: string, { credentials, now, compare }: StrictContex
 }
 
 /** Why an AK/SK request from a known, unlocked AK fails, or undefined when it verifies. */
-function akskProblem (request: AuthRequest, auth: ParsedAuthorization, entry: AkskEntry, { now, compare }: StrictContext): string | undefined {
+function akskProblem (request: AuthRequest, auth: ParsedAuthorization, entry: AkskEntry, { now, compare, memo = newVerifyMemo() }: StrictContext): string | undefined {
   const { headers } = request
   if (!auth.signedHeaders.includes('x-sdk-date')) return 'x-sdk-date is not among SignedHeaders'
   const missing = auth.signedHeaders.find((name) => headerValue(headers, name) === undefined)
   if (missing !== undefined) return `signed header ${missing} is not in the request`
   const sdkDate = headerValue(headers, 'x-sdk-date')!
-  const date = parseSdkDate(sdkDate)
+  const date = memoDate(memo, sdkDate)
   if (date === undefined) return `X-Sdk-Date ${JSON.stringify(sdkDate)} is not YYYYMMDDTHHMMSSZ`
   if (Math.abs(now - date) > MAX_SKEW_MS) return `X-Sdk-Date ${sdkDate} is more than 15 minutes from the emulator's clock (${new Date(now).toISOString()})`
   if (entry.expiresAt !== undefined && now >= entry.expiresAt) return `the AK/SK pair expired at ${new Date(entry.expiresAt).toISOString()}`
@@ -88,8 +140,8 @@ function akskProblem (request: AuthRequest, auth: ParsedAuthorization, entry: Ak
     if (!auth.signedHeaders.includes('x-security-token')) return 'X-Security-Token is not among SignedHeaders'
     if (!safeEqual(sentToken, entry.securityToken, compare)) return 'X-Security-Token does not match'
   }
-  const expected = signature(entry.sk, stringToSign(sdkDate, canonicalRequest(request, auth.signedHeaders)))
-  return safeEqual(expected, auth.signature, compare) ? undefined : 'signature mismatch'
+  const expected = expectedSignature(memo, request, auth, entry.sk, sdkDate)
+  return signaturesEqual(expected, auth.signature, compare) ? undefined : 'signature mismatch'
 }
 
 /** The canonical request for the log, with the values of secret headers replaced. */
@@ -140,7 +192,8 @@ export interface StrictOptions {
 
 export function createStrictAuthenticator (credentials: Credentials, { lockout: lockoutOptions, now = Date.now }: StrictOptions = {}): Authenticator {
   const lockout = createLockout(lockoutOptions)
-  const authenticate: Authenticator = (request) => verifyStrict(request, { credentials, lockout, now: now() })
+  const memo = newVerifyMemo()
+  const authenticate: Authenticator = (request) => verifyStrict(request, { credentials, lockout, now: now(), memo })
   authenticate.reset = () => lockout.clear()
   authenticate.needsBody = true
   return authenticate

@@ -31,3 +31,8 @@ export type Authenticator = ((request: AuthRequest) => AuthVerdict) & {
   /** Reads the request body before deciding (strict: the body's hash is signed). */
   needsBody?: boolean
 }
+
+/** The verdict as the journal keeps it: only these three fields. */
+export function authOutcome ({ scheme, principal, ok }: AuthVerdict): AuthOutcome {
+  return principal === undefined ? { scheme, ok } : { scheme, principal, ok }
+}

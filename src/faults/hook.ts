@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import type { Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -6,7 +7,8 @@ import type { Rng } from '../random.js'
 import { MAX_FAULT_MS, type FaultAction } from '../schemas/faults.js'
 import { preferFault, type FaultDecision } from './select.js'
 import type { FaultStore } from './store.js'
-import { transactionKey } from '../plugins/transaction-key.js'
+import { transactionKey, type TransactionKey } from '../plugins/transaction-key.js'
+import { priorOf } from '../fast-path/prior.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,10 +16,21 @@ declare module 'fastify' {
   }
 }
 
-export interface FaultHookOptions {
+export interface FaultDeciderOptions {
   faults: FaultStore
   rng: Rng
   prefer: boolean
+}
+
+export type FaultDecider = (key: TransactionKey, headers: IncomingHttpHeaders) => FaultDecision | undefined
+
+/** The fault for one emulated-API request: a Prefer header's (unless --no-prefer), else the rules'. */
+export function createFaultDecider ({ faults, rng, prefer }: FaultDeciderOptions): FaultDecider {
+  return (key, headers) => (prefer ? preferFault(headers.prefer) : undefined) ?? faults.select({ projectId: key.projectId, transactionId: key.transactionId, headers }, rng)
+}
+
+export interface FaultHookOptions {
+  decide: FaultDecider
   /** Called for a request whose connection a fault took over (reset, hang): no onResponse runs for it. */
   onHijacked: (request: FastifyRequest, elapsedMs: number) => void
 }
@@ -29,7 +42,7 @@ export function errorFromAction (action: FaultAction): CloudError {
 }
 
 /** Applies the fault decision for each request of the scope: one hook, after authentication. */
-export function installFaults (scope: FastifyInstance, { faults, rng, prefer, onHijacked }: FaultHookOptions): void {
+export function installFaults (scope: FastifyInstance, { decide, onHijacked }: FaultHookOptions): void {
   const hanging = new Set<Socket>()
   scope.addHook('onClose', async () => { for (const socket of hanging) socket.destroy() })
   scope.decorateRequest('fault', undefined)
@@ -55,8 +68,8 @@ export function installFaults (scope: FastifyInstance, { faults, rng, prefer, on
 
   // Callback style, so the common case (no fault) costs no promise; only a firing fault goes async.
   scope.addHook('onRequest', (request, reply, done) => {
-    const decision = (prefer ? preferFault(request.headers.prefer) : undefined) ??
-      faults.select({ ...transactionKey(request), headers: request.headers }, rng)
+    const prior = priorOf(request.raw)?.fault
+    const decision = prior === undefined ? decide(transactionKey(request), request.headers) : prior ?? undefined
     if (!decision) { done(); return }
     apply(request, reply, decision).then(() => done(), done)
   })

@@ -34,18 +34,30 @@ export interface FaultSelection {
 
 export const isSpent = (s: RuleState): boolean => s.rule.times !== undefined && s.fired >= s.rule.times
 
-/** Whether a rule's match block fits the request (counters and chance aside). */
-export function matchesRule (rule: FaultRule, req: FaultRequest): boolean {
+export type RuleMatcher = (req: FaultRequest) => boolean
+
+/**
+ * Whether a rule's match block fits a request (counters and chance aside), as a function made
+ * once per rule: every request is tried against every rule, so the rule's own work (the header
+ * name's case) is not redone per request.
+ */
+export function ruleMatcher (rule: FaultRule): RuleMatcher {
   const m = rule.match
-  if (!m) return true
-  if (m.project_id !== undefined && m.project_id !== req.projectId) return false
-  if (m.transaction_id !== undefined && m.transaction_id !== req.transactionId) return false
-  if (m.header) {
-    const value = req.headers[m.header.name.toLowerCase()]
-    if (Array.isArray(value) ? !value.includes(m.header.value) : value !== m.header.value) return false
+  if (!m) return () => true
+  const { project_id: project, transaction_id: transaction } = m
+  const header = m.header === undefined ? undefined : { name: m.header.name.toLowerCase(), value: m.header.value }
+  return (req) => {
+    if (project !== undefined && project !== req.projectId) return false
+    if (transaction !== undefined && transaction !== req.transactionId) return false
+    if (header !== undefined) {
+      const value = req.headers[header.name]
+      if (Array.isArray(value) ? !value.includes(header.value) : value !== header.value) return false
+    }
+    return true
   }
-  return true
 }
+
+export const matchesRule = (rule: FaultRule, req: FaultRequest): boolean => ruleMatcher(rule)(req)
 
 export function kindOf (action: FaultAction): FaultKind {
   return action.kind ?? (action.status === undefined && action.delay_ms !== undefined ? 'delay' : 'error')

@@ -2,12 +2,12 @@ import type { Db } from '../store/db.js'
 import { errors } from '../errors.js'
 import type { Rng } from '../random.js'
 import type { FaultRule, FaultRuleView } from '../schemas/faults.js'
-import { isSpent, matchesRule, selectFault, type FaultDecision, type FaultRequest, type RuleState } from './select.js'
+import { isSpent, ruleMatcher, selectFault, type FaultDecision, type FaultRequest, type RuleMatcher, type RuleState } from './select.js'
 
 export const MAX_FAULT_RULES = 1000
 
 type Row = { id: string, rule: string, matched: number, fired: number }
-type CachedRule = { id: string, rule: FaultRule }
+type CachedRule = { id: string, rule: FaultRule, matches: RuleMatcher }
 
 /**
  * Fault rules and their counters, in SQLite so that every worker on one database file shares them.
@@ -41,7 +41,7 @@ export function createFaultStore (db: Db) {
     if (!shared && cachedVersion !== -1) return cached
     const v = version.get()!
     if (v !== cachedVersion) {
-      cached = all.all().map((r) => ({ id: r.id, rule: JSON.parse(r.rule) as FaultRule }))
+      cached = all.all().map((r) => { const rule = JSON.parse(r.rule) as FaultRule; return { id: r.id, rule, matches: ruleMatcher(rule) } })
       cachedVersion = v
     }
     return cached
@@ -59,7 +59,7 @@ export function createFaultStore (db: Db) {
   }
 
   const evaluate = db.transaction((req: FaultRequest, rng: Rng): FaultDecision | undefined => {
-    const states: RuleState[] = rules().filter((r) => matchesRule(r.rule, req)).map((r) => ({ ...r, ...counters.get(r.id)! }))
+    const states: RuleState[] = rules().filter((r) => r.matches(req)).map((r) => ({ id: r.id, rule: r.rule, ...counters.get(r.id)! }))
     const { decision, counters: updated } = selectFault(req, states, rng)
     for (const c of updated) setCounters.run(c.matched, c.fired, c.id)
     return decision
@@ -87,7 +87,9 @@ export function createFaultStore (db: Db) {
     /** The decision for one request, with its counters stored; undefined when no rule fires. */
     select (req: FaultRequest, rng: Rng): FaultDecision | undefined {
       // Most requests match no rule: decide that from the cache, without a write transaction.
-      if (!rules().some((r) => matchesRule(r.rule, req))) return undefined
+      let any = false
+      for (const r of rules()) if (r.matches(req)) { any = true; break }
+      if (!any) return undefined
       return evaluate.immediate(req, rng)
     },
     add: (rule: FaultRule): FaultRuleView => add.immediate(rule),

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { JournalEntry } from '../schemas/journal.js'
-import type { Journal } from './store.js'
+import type { AuthOutcome } from '../auth/types.js'
+import type { FaultDecision } from '../faults/select.js'
+import type { JournalRecord } from '../schemas/journal.js'
+import type { Journal } from './journal.js'
 import { transactionKey } from '../plugins/transaction-key.js'
 
 declare module 'fastify' {
@@ -10,31 +12,50 @@ declare module 'fastify' {
   }
 }
 
-function outcomeOf (request: FastifyRequest, status: number): JournalEntry['outcome'] {
-  if (request.fault) return `fault:${request.fault.kind}`
-  if (request.auth && !request.auth.ok) return 'auth_failed'
+/** What the journal keeps of one request; the Fastify path and the fast path both describe requests so. */
+export interface JournalSubject {
+  id: string
+  method: string
+  /** The request target as received; the journal keeps its path. */
+  url: string
+  projectId?: string
+  transactionId?: string
+  auth?: AuthOutcome
+  fault?: FaultDecision
+}
+
+const NO_AUTH: AuthOutcome = Object.freeze({ scheme: 'none', ok: true })
+
+function outcomeOf ({ fault, auth }: JournalSubject, status: number): JournalRecord['outcome'] {
+  if (fault) return `fault:${fault.kind}`
+  if (auth && !auth.ok) return 'auth_failed'
   return status < 400 ? 'ok' : 'error'
 }
 
-/** Builds the journal entry of a request: what was asked and answered, never a header or a secret. */
+/** The journal record of a request: what was asked and answered, never a header or a secret. */
+export function journalRecord (subject: JournalSubject, status: number, durationMs: number): JournalRecord {
+  const queryAt = subject.url.indexOf('?')
+  return {
+    at: Date.now() - durationMs,
+    request_id: subject.id,
+    method: subject.method,
+    path: queryAt === -1 ? subject.url : subject.url.slice(0, queryAt),
+    project_id: subject.projectId,
+    transaction_id: subject.transactionId,
+    status,
+    duration_ms: Math.round(durationMs * 1000) / 1000,
+    auth: subject.auth ?? NO_AUTH,
+    fault_id: subject.fault?.ruleId,
+    outcome: outcomeOf(subject, status)
+  }
+}
+
+/** Journals a request handled by Fastify, once. */
 export function recordRequest (journal: Journal, request: FastifyRequest, status: number, durationMs: number): void {
   if (request.journaled === true) return
   request.journaled = true
   const { projectId, transactionId } = transactionKey(request)
-  const queryAt = request.url.indexOf('?')
-  journal.append({
-    time: new Date(Date.now() - durationMs).toISOString(),
-    request_id: request.id,
-    method: request.method,
-    path: queryAt === -1 ? request.url : request.url.slice(0, queryAt),
-    project_id: projectId,
-    transaction_id: transactionId,
-    status,
-    duration_ms: Math.round(durationMs * 1000) / 1000,
-    auth: request.auth ?? { scheme: 'none', ok: true },
-    fault_id: request.fault?.ruleId,
-    outcome: outcomeOf(request, status)
-  })
+  journal.append(journalRecord({ id: request.id, method: request.method, url: request.url, projectId, transactionId, auth: request.auth, fault: request.fault }, status, durationMs))
 }
 
 /** One journal entry per request of the scope (the emulated API). */

@@ -23,3 +23,10 @@ export const JournalEntrySchema = Type.Object({
 }, { title: 'JournalEntry', additionalProperties: false })
 export type JournalEntry = Static<typeof JournalEntrySchema>
 export type JournalDraft = Omit<JournalEntry, 'seq'>
+/** What the request path hands the journal: the arrival time as epoch ms, made ISO text only when read. */
+export type JournalRecord = Omit<JournalDraft, 'time'> & { at: number }
+
+/** The entry as the control plane shows it. */
+export function entryOf (seq: number, { at, ...rest }: JournalRecord): JournalEntry {
+  return { seq, time: new Date(at).toISOString(), ...rest }
+}

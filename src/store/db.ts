@@ -3,6 +3,9 @@ import { ConfigError } from '../config.js'
 
 export type Db = Database.Database
 
+/** How much of a database file is read through a memory map (beyond it, read() as usual). */
+const MMAP_BYTES = 1024 * 1024 * 1024
+
 /** Schema versions, applied in order and recorded in PRAGMA user_version. */
 const MIGRATIONS: string[] = [
   `CREATE TABLE transactions (
@@ -56,6 +59,10 @@ export function openDb (file: string, { shared = false }: OpenOptions = {}): Db 
       // paying an fsync per journalled request.
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
+      // Reads through a memory map instead of a read() call per page: a lookup in a large database
+      // (1 M records, 750 MB) then costs about what one in a small one does. The mapped pages are
+      // the OS's file cache, shared and reclaimable, though they count in the process's RSS.
+      db.pragma(`mmap_size = ${MMAP_BYTES}`)
     }
     migrate(db)
   } catch (err) {

@@ -208,3 +208,30 @@ t.test('every secret comparison goes through crypto.timingSafeEqual', async (t) 
   t.same(run({ method: 'GET', url: '/', headers: { 'x-auth-token': 'bad-token' } }), { ok: false, calls: 2 }, 'a token against every configured token')
   t.same(run({ method: 'GET', url: '/', headers: { 'x-auth-token': 'good-token' } }), { ok: true, calls: 2 }, 'no early exit on a match')
 })
+
+t.test('an authenticator that remembers its last steps gives every request the verdict a fresh one would', async (t) => {
+  // The authenticator keeps its last date, request target and signature; each must be recomputed
+  // whenever its input changes, whatever the order of requests.
+  const authenticate = createStrictAuthenticator(credentials, { now: () => NOW, lockout: { threshold: 0 } })
+  const requests: AuthRequest[] = [
+    signed(),
+    signed(),
+    signed({ sk: 'wrong' }),
+    signed(),
+    signed({ url: '/v2/p/statistics/metrics/access-stages?transaction_id=other' }),
+    { ...signed(), url: '/v2/p/statistics/metrics/access-stages?transaction_id=other' },
+    signed({ date: '20191115T033656Z' }),
+    { ...signed(), headers: { ...signed().headers, 'x-sdk-date': '20191115T033656Z' } },
+    signed({ headers: { host: 'elsewhere:8080' } }),
+    { ...signed(), headers: { ...signed().headers, host: 'elsewhere:8080' } },
+    signed({ ak: 'TEMPAK', sk: 'temp-sk', signed: ['host', 'x-sdk-date', 'x-security-token'], headers: { 'x-security-token': 'sec-token-1' } }),
+    signed({ date: '20191115T999999Z' }),
+    signed()
+  ]
+  for (const [i, request] of requests.entries()) {
+    const expected = verify(request)
+    const got = authenticate(request)
+    t.same({ ok: got.ok, reason: got.reason }, { ok: expected.ok, reason: expected.reason }, `request ${i}`)
+  }
+  t.same(requests.map((r) => authenticate(r).ok), [true, true, false, true, true, false, true, false, true, false, true, false, true])
+})

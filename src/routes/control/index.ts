@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { Registry } from 'prom-client'
+import type { Metrics } from '../../metrics/metrics.js'
 import type { EmulatorState } from '../../emulator-state.js'
 import { healthRoute } from '../health.js'
 import { openapiRoute } from '../openapi.js'
@@ -15,8 +15,8 @@ export interface ControlPlaneOptions {
   adminToken?: string
   /** Forgets authentication state (AK lockouts) on a full reset. */
   resetAuth?: () => void
-  /** The app's Prometheus registry, served at /_emulator/metrics. */
-  metrics?: Registry
+  /** The app's metrics, served at /_emulator/metrics. */
+  metrics?: Metrics
 }
 
 /** Batches of records are larger than anything the emulated API receives. */
@@ -30,7 +30,7 @@ export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app,
   await app.register(transactionsRoutes, { store: state.transactions })
   await app.register(faultsRoutes, { faults: state.faults })
   await app.register(requestsRoutes, { journal: state.journal })
-  if (metrics) await app.register(metricsRoute, { registry: metrics })
+  if (metrics) await app.register(metricsRoute, { metrics })
   await app.register(resetRoute, {
     reset: (projectId) => {
       // Lockouts belong to AKs, not to a project namespace: only a full reset forgets them.

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import type { Registry } from 'prom-client'
+import type { Metrics } from '../../metrics/metrics.js'
 import { ErrorBodySchema } from '../../schemas/error-body.js'
 
 export const MetricsTextSchema = Type.String({ description: 'Prometheus text exposition format 0.0.4.' })
 
-/** GET /_emulator/metrics: the app's own registry in Prometheus text format. */
-export const metricsRoute: FastifyPluginAsync<{ registry: Registry }> = async (app, { registry }) => {
+/** GET /_emulator/metrics: the app's own counts in Prometheus text format. */
+export const metricsRoute: FastifyPluginAsync<{ metrics: Metrics }> = async (app, { metrics }) => {
   app.get('/_emulator/metrics', {
     schema: {
       operationId: 'Metrics',
@@ -17,5 +17,8 @@ export const metricsRoute: FastifyPluginAsync<{ registry: Registry }> = async (a
         401: { ...ErrorBodySchema, description: 'Admin token missing or wrong.' }
       }
     }
-  }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))
+  }, async (_request, reply) => {
+    const { contentType, text } = await metrics.exposition()
+    return reply.type(contentType).send(text)
+  })
 }

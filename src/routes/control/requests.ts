@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Journal, JournalFilter } from '../../journal/store.js'
+import type { Journal, JournalFilter } from '../../journal/journal.js'
 import { CountSchema, ProjectQuerySchema, RequestListSchema, RequestsQuerySchema, type RequestsQuery } from '../../schemas/control.js'
 import { ErrorBodySchema } from '../../schemas/error-body.js'
 

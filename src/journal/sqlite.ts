@@ -1,13 +1,6 @@
 import type { Db } from '../store/db.js'
-import type { JournalDraft, JournalEntry } from '../schemas/journal.js'
-
-export interface JournalFilter {
-  projectId?: string
-  transactionId?: string
-  status?: number
-  /** The newest N entries (default all that match). */
-  limit?: number
-}
+import type { JournalDraft, JournalEntry, JournalRecord } from '../schemas/journal.js'
+import type { Journal, JournalFilter } from './journal.js'
 
 /** Writes wait at most this long (or this many entries) before they are committed in one batch. */
 const FLUSH_MS = 20
@@ -15,11 +8,11 @@ const FLUSH_AT = 256
 const ROWS_AT_ONCE = 32
 
 /**
- * The request journal: a bounded ring in SQLite (oldest entries dropped past `capacity`), shared by
- * every worker on one database file. Appends are buffered and committed in batches, off the request
+ * The request journal of `--workers N`: a bounded ring in SQLite (oldest entries dropped past
+ * `capacity`), shared by every worker on one database file. Appends are buffered and committed in batches, off the request
  * path; every read and clear commits the buffer first, so a process always reads its own writes.
  */
-export function createJournal (db: Db, capacity: number): Journal {
+export function createSqliteJournal (db: Db, capacity: number): Journal {
   const INSERT = 'INSERT INTO journal (project_id, transaction_id, status, entry) VALUES '
   const insert = db.prepare<[string | null, string | null, number, string]>(INSERT + '(?, ?, ?, ?)')
   // One statement per ROWS_AT_ONCE entries: most of a single-row insert is the statement's own
@@ -35,9 +28,10 @@ export function createJournal (db: Db, capacity: number): Journal {
   const clearAll = db.prepare('DELETE FROM journal')
   const clearProject = db.prepare<[string]>('DELETE FROM journal WHERE project_id = ?')
 
-  let pending: JournalDraft[] = []
+  const textOf = ({ at, ...rest }: JournalRecord): string => JSON.stringify({ time: new Date(at).toISOString(), ...rest } satisfies JournalDraft)
+  let pending: JournalRecord[] = []
   let timer: NodeJS.Timeout | undefined
-  const commit = db.transaction((batch: JournalDraft[]) => {
+  const commit = db.transaction((batch: JournalRecord[]) => {
     let i = 0
     for (; i + ROWS_AT_ONCE <= batch.length; i += ROWS_AT_ONCE) {
       for (let j = 0; j < ROWS_AT_ONCE; j++) {
@@ -45,13 +39,13 @@ export function createJournal (db: Db, capacity: number): Journal {
         values[j * 4] = e.project_id ?? null
         values[j * 4 + 1] = e.transaction_id ?? null
         values[j * 4 + 2] = e.status
-        values[j * 4 + 3] = JSON.stringify(e)
+        values[j * 4 + 3] = textOf(e)
       }
       insertMany.run(values)
     }
     for (; i < batch.length; i++) {
       const e = batch[i]
-      insert.run(e.project_id ?? null, e.transaction_id ?? null, e.status, JSON.stringify(e))
+      insert.run(e.project_id ?? null, e.transaction_id ?? null, e.status, textOf(e))
     }
     trim.run(capacity)
   })
@@ -65,7 +59,7 @@ export function createJournal (db: Db, capacity: number): Journal {
   const params = (f: JournalFilter) => ({ p: f.projectId ?? null, t: f.transactionId ?? null, s: f.status ?? null })
 
   return {
-    append (entry: JournalDraft): void {
+    append (entry: JournalRecord): void {
       if (capacity === 0) return
       pending.push(entry)
       if (pending.length >= FLUSH_AT) flush()
@@ -87,13 +81,4 @@ export function createJournal (db: Db, capacity: number): Journal {
     },
     flush
   }
-}
-export interface Journal {
-  append: (entry: JournalDraft) => void
-  /** Matching entries, oldest first. */
-  list: (filter?: JournalFilter) => JournalEntry[]
-  count: (filter?: JournalFilter) => number
-  clear: (projectId?: string) => number
-  /** Commits buffered entries (a no-op where nothing is buffered). */
-  flush: () => void
 }

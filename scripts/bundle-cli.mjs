@@ -1,0 +1,22 @@
+// The command-line entry as one file: dist/server.js, written over tsc's output of src/server.ts.
+// Loading a few hundred small ES modules (TypeBox alone is hundreds) was most of the time from
+// `node dist/server.js` to the first answer; one file parses in a fraction of it and leaves less
+// module bookkeeping in memory. dist/index.js and the other modules stay as tsc wrote them, for
+// the package's programmatic API.
+import { build } from 'esbuild'
+
+await build({
+  entryPoints: ['src/server.ts'],
+  outfile: 'dist/server.js',
+  allowOverwrite: true,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'linked',
+  // better-sqlite3 loads a native addon; pino starts its transports (pino-pretty) from its own files.
+  external: ['better-sqlite3', 'pino', 'pino-pretty'],
+  // Bundled CommonJS modules call require(); an ES module has none of its own.
+  banner: { js: "import { createRequire as wksCreateRequire } from 'node:module'; const require = wksCreateRequire(import.meta.url);" },
+  logLevel: 'warning'
+})

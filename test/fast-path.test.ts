@@ -1,0 +1,137 @@
+import { Writable } from 'node:stream'
+import t, { type Test } from 'tap'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../src/config.js'
+import { plainLookupKey } from '../src/fast-path/match.js'
+import { build, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from './helper.js'
+import { rawExchange, requestBytes, type RawResponse } from './net/raw-http.js'
+
+// The fast path answers the plain successful lookup outside Fastify's request lifecycle. These
+// tests send the same requests over real sockets to an emulator with it and one without it, and
+// require the same answers, journal, metrics, fault counters and log lines.
+
+interface Served { app: FastifyInstance, port: number, logs: Array<Record<string, unknown>> }
+
+async function serve (test: Test, fastPath: boolean, config: Partial<Config>): Promise<Served> {
+  const logs: Array<Record<string, unknown>> = []
+  const logStream = new Writable({ write (chunk, _enc, done) { logs.push(JSON.parse(String(chunk))); done() } })
+  const app = await build(test, { logLevel: 'info', ...config }, { fastPath, logStream })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  return { app, port: (app.server.address() as { port: number }).port, logs }
+}
+
+const DOC = stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`)
+const HOST: [string, string] = ['Host', 'emulator.test']
+const TOKEN: [string, string] = ['X-Auth-Token', 'some-token']
+
+/** Requests a user or an SDK sends, plain and odd, each on its own connection. */
+const REQUESTS: Array<{ name: string, method?: string, target: string, headers: Array<[string, string]>, body?: string }> = [
+  { name: 'documented lookup', target: DOC, headers: [HOST, TOKEN] },
+  { name: 'another fixture', target: stagesUrl(DOC_PROJECT, '?transaction_id=8d2e4f60-1a3b-4c5d-9e7f-0a1b2c3d4e5f'), headers: [HOST, TOKEN] },
+  { name: 'unknown transaction', target: stagesUrl(DOC_PROJECT, '?transaction_id=never-stored'), headers: [HOST, TOKEN] },
+  { name: 'no credentials', target: DOC, headers: [HOST] },
+  { name: 'blank token', target: DOC, headers: [HOST, ['X-Auth-Token', ' ']] },
+  { name: 'AK/SK header', target: DOC, headers: [HOST, ['X-Sdk-Date', '20260101T000000Z'], ['Authorization', 'SDK-HMAC-SHA256 Access=AKEXAMPLE, SignedHeaders=host;x-sdk-date, Signature=abcdef']] },
+  { name: 'malformed Authorization', target: DOC, headers: [HOST, ['Authorization', 'Bearer x']] },
+  { name: 'Prefer: code=503', target: DOC, headers: [HOST, TOKEN, ['Prefer', 'code=503']] },
+  { name: 'Prefer: delay=20', target: DOC, headers: [HOST, TOKEN, ['Prefer', 'delay=20']] },
+  { name: 'fault rule, first match passes', target: stagesUrl('faultproject', '?transaction_id=t1'), headers: [HOST, TOKEN] },
+  { name: 'fault rule, second match fires', target: stagesUrl('faultproject', '?transaction_id=t1'), headers: [HOST, TOKEN] },
+  { name: 'fault rule spent', target: stagesUrl('faultproject', '?transaction_id=t1'), headers: [HOST, TOKEN] },
+  { name: 'percent-encoded id', target: stagesUrl(DOC_PROJECT, '?transaction_id=3f0c2a7e%2D9b1d-4c5e-8f6a-2d4b6c8e0a11'), headers: [HOST, TOKEN] },
+  { name: 'repeated transaction_id', target: `${DOC}&transaction_id=x`, headers: [HOST, TOKEN] },
+  { name: 'extra parameter', target: `${DOC}&limit=1`, headers: [HOST, TOKEN] },
+  { name: 'empty transaction_id', target: stagesUrl(DOC_PROJECT, '?transaction_id='), headers: [HOST, TOKEN] },
+  { name: 'bad project_id', target: stagesUrl('bad.project', `?transaction_id=${DOC_TRANSACTION}`), headers: [HOST, TOKEN] },
+  { name: 'trailing slash', target: `${stagesUrl(DOC_PROJECT)}/?transaction_id=${DOC_TRANSACTION}`, headers: [HOST, TOKEN] },
+  { name: 'HEAD', method: 'HEAD', target: DOC, headers: [HOST, TOKEN] },
+  { name: 'POST', method: 'POST', target: DOC, headers: [HOST, TOKEN, ['Content-Length', '0']] },
+  { name: 'GET with a body', target: DOC, headers: [HOST, TOKEN, ['Content-Type', 'application/json'], ['Content-Length', '2']], body: '{}' },
+  { name: 'no Host', target: DOC, headers: [TOKEN] }
+]
+
+const ID = /[0-9a-f]{32}/g
+/** What must match between the two: everything but the request id and the Date. */
+function comparable (res: RawResponse | undefined): unknown {
+  if (res === undefined) return undefined
+  return {
+    status: res.status,
+    headerLines: res.headerLines.filter((l) => !/^date:/i.test(l)).map((l) => l.replace(ID, '<id>')),
+    body: res.body.toString('utf8').replace(ID, '<id>')
+  }
+}
+
+t.test('answers, journal, metrics, fault counters and log lines are those of the Fastify path', async (t) => {
+  const config: Partial<Config> = {}
+  const fast = await serve(t, true, config)
+  const slow = await serve(t, false, config)
+  const rule = { id: 'second-call', match: { project_id: 'faultproject' }, action: { status: 503 }, after: 1, times: 1 }
+  for (const { app } of [fast, slow]) {
+    t.equal((await app.inject({ method: 'POST', url: '/_emulator/faults', payload: rule })).statusCode, 201)
+    t.equal((await app.inject({ method: 'POST', url: '/_emulator/transactions', payload: { project_id: 'faultproject', transaction_id: 't1', stages: [] } })).statusCode, 201)
+  }
+  for (const r of REQUESTS) {
+    // Connection: close rather than a half-close, which would end a delayed answer before it is sent.
+    const bytes = requestBytes(r.method ?? 'GET', r.target, [...r.headers, ['Connection', 'close']], r.body)
+    const [a, b] = await Promise.all([fast, slow].map(({ port }) => rawExchange(port, bytes, { methods: [r.method ?? 'GET'], end: false })))
+    t.same(comparable(a.responses[0]), comparable(b.responses[0]), r.name)
+    t.ok(a.responses[0] !== undefined, `${r.name}: answered`)
+  }
+
+  const journal = async (app: FastifyInstance): Promise<unknown> =>
+    (await app.inject('/_emulator/requests')).json().requests.map((e: Record<string, unknown>) => ({ ...e, request_id: '<id>', time: '<time>', duration_ms: '<ms>' }))
+  t.same(await journal(fast.app), await journal(slow.app), 'journal entries')
+
+  const counts = async (app: FastifyInstance): Promise<string[]> =>
+    (await app.inject('/_emulator/metrics')).body.split('\n').filter((l) => l.startsWith('wks_emulator_http_requests_total') || l.startsWith('wks_emulator_faults_injected_total'))
+  t.same(await counts(fast.app), await counts(slow.app), 'request and fault counters')
+  const faults = async (app: FastifyInstance): Promise<unknown> => (await app.inject('/_emulator/faults')).json()
+  t.same(await faults(fast.app), await faults(slow.app), 'fault rule counters')
+
+  const apiLines = ({ logs }: Served): Array<Record<string, unknown>> => logs.filter((l) => !String((l.req as { url?: string } | undefined)?.url).startsWith('/_emulator'))
+  const requestLines = (served: Served): unknown[] => apiLines(served).filter((l) => l.msg === 'request' || l.msg === 'authentication refused')
+    .map((l) => ({ ...l, time: '<time>', reqId: '<id>', responseTime: '<ms>', pid: '<pid>' }))
+  t.same(requestLines(fast), requestLines(slow), 'log lines')
+  t.equal(requestLines(fast).filter((l) => (l as { msg: string }).msg === 'request').length, REQUESTS.length, 'a request line for every request')
+})
+
+t.test('the documented answer over a socket, header by header', async (t) => {
+  const { port } = await serve(t, true, {})
+  const { responses: [res] } = await rawExchange(port, requestBytes('GET', DOC, [HOST, TOKEN]))
+  t.equal(res.status, 200)
+  t.same(res.headerLines.map((l) => l.split(':')[0]), ['x-request-id', 'content-type', 'content-length', 'Date', 'Connection', 'Keep-Alive'])
+  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+})
+
+t.test('strict auth: a failure counts once towards the lockout', async (t) => {
+  const credentials = JSON.stringify({ aksk: [{ ak: 'AKSTRICT', sk: 'secret' }], tokens: [] })
+  const { app, port } = await serve(t, true, { auth: 'strict', credentialsJson: credentials, lockoutThreshold: 3 })
+  const bad = requestBytes('GET', DOC, [HOST, ['X-Sdk-Date', '20260101T000000Z'], ['Authorization', 'SDK-HMAC-SHA256 Access=AKSTRICT, SignedHeaders=host;x-sdk-date, Signature=00']])
+  for (let i = 0; i < 2; i++) t.equal((await rawExchange(port, bad)).responses[0].status, 401)
+  const third = (await rawExchange(port, bad)).responses[0]
+  t.match(third.body.toString(), /verify aksk signature fail/, 'two failures so far, not four: the third is still judged, not locked')
+  const fourth = (await rawExchange(port, bad)).responses[0]
+  t.match(fourth.body.toString(), /AK access failed to reach the limit/, 'locked after the third')
+  t.equal(((await app.inject('/_emulator/requests')).json().requests as unknown[]).length, 4)
+})
+
+t.test('plainLookupKey takes only targets whose raw text is the parsed value', async (t) => {
+  t.same(plainLookupKey(DOC), { projectId: DOC_PROJECT, transactionId: DOC_TRANSACTION })
+  t.same(plainLookupKey('/v2/p_1-x/statistics/metrics/access-stages?transaction_id=a.b~c_d-1'), { projectId: 'p_1-x', transactionId: 'a.b~c_d-1' })
+  for (const target of [
+    '/v2/p/statistics/metrics/access-stages',
+    '/v2/p/statistics/metrics/access-stages?transaction_id=',
+    '/v2/p/statistics/metrics/access-stages?transaction_id=a%20b',
+    '/v2/p/statistics/metrics/access-stages?transaction_id=a+b',
+    '/v2/p/statistics/metrics/access-stages?transaction_id=a&x=1',
+    '/v2/p/statistics/metrics/access-stages?transaction_id=a#f',
+    '/v2/p/statistics/metrics/access-stages?other=1&transaction_id=a',
+    `/v2/p/statistics/metrics/access-stages?transaction_id=${'x'.repeat(129)}`,
+    `/v2/${'p'.repeat(65)}/statistics/metrics/access-stages?transaction_id=a`,
+    '/v2//statistics/metrics/access-stages?transaction_id=a',
+    '/v2/p%41/statistics/metrics/access-stages?transaction_id=a',
+    '/v2/p/q/statistics/metrics/access-stages?transaction_id=a',
+    '/v2/p/statistics/metrics/access-stages/?transaction_id=a',
+    '/V2/p/statistics/metrics/access-stages?transaction_id=a'
+  ]) t.equal(plainLookupKey(target), undefined, target)
+})
