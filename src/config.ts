@@ -2,7 +2,6 @@ import { fileURLToPath } from 'node:url'
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { stringEnum } from './schemas/string-enum.js'
-import { compileStrict, fieldOf } from './schemas/validator.js'
 
 /** The fixtures shipped with the package, so an installed copy finds them whatever the cwd. */
 export const BUNDLED_FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
@@ -50,13 +49,13 @@ export const FLAGS: Flag[] = (Object.keys(ConfigSchema.properties) as ConfigKey[
 
 export class ConfigError extends Error {}
 
-const checkConfig = compileStrict<Config>(ConfigSchema)
-const checkOne = Object.fromEntries(Object.entries(ConfigSchema.properties).map(([k, s]) => [k, compileStrict(s)]))
+// Checked with TypeBox's Value, which reads the schema as it is: compiling it with Ajv took longer
+// than the rest of start-up before the first request, for a check that runs once.
 
 function convert (key: ConfigKey, raw: unknown, source: string): unknown {
   const schema: TSchema = ConfigSchema.properties[key]
   const value = Value.Convert(schema, raw)
-  if (checkOne[key](value)) return value
+  if (Value.Check(schema, value)) return value
   const rule = describeRule(schema)
   throw new ConfigError(`invalid ${source} ${JSON.stringify(raw)}: ${rule}`)
 }
@@ -99,9 +98,9 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv = {}): Reado
 
 /** Fills defaults and validates; used by the CLI and by startEmulator(). */
 export function resolveConfig (partial: Partial<Record<ConfigKey, unknown>>): Readonly<Config> {
-  const config: Record<string, unknown> = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined))
-  if (!checkConfig(config)) {
-    const key = checkConfig.errors?.[0] ? fieldOf(checkConfig.errors[0]) : ''
+  const config: Record<string, unknown> = Value.Default(ConfigSchema, Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined))) as Record<string, unknown>
+  if (!Value.Check(ConfigSchema, config)) {
+    const key = Value.Errors(ConfigSchema, config).First()?.path.split('/')[1] ?? ''
     const known = key in ConfigSchema.properties
     throw new ConfigError(known
       ? `invalid option ${key} ${JSON.stringify(config[key])}: ${describeRule(ConfigSchema.properties[key as ConfigKey])}`

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { ErrorObject } from 'ajv'
 import { ConfigError, type Config } from '../config.js'
 import { CredentialsFileSchema, type CredentialsFile } from '../schemas/credentials.js'
-import { compileStrict, fieldOf, ruleOf } from '../schemas/validator.js'
+import { checkOnStartup, fieldOf, ruleOf } from '../schemas/validator.js'
 
 export interface AkskEntry {
   sk: string
@@ -22,7 +22,7 @@ export interface Credentials {
   tokens: readonly TokenEntry[]
 }
 
-const checkFile = compileStrict<CredentialsFile>(CredentialsFileSchema)
+const checkFile = checkOnStartup<CredentialsFile>(CredentialsFileSchema)
 
 // Patterns are spelled out as rules, so the message says what to fix (and never echoes a value).
 function ruleFor (error: ErrorObject, field: string): string {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { ConfigError } from '../config.js'
 import { FaultRuleFileSchema, type FaultRule } from '../schemas/faults.js'
-import { compileStrict, fieldOf, ruleOf } from '../schemas/validator.js'
+import { checkOnStartup, fieldOf, ruleOf } from '../schemas/validator.js'
 
-const checkFile = compileStrict<{ faults: FaultRule[] } | FaultRule[]>(FaultRuleFileSchema)
+const checkFile = checkOnStartup<{ faults: FaultRule[] } | FaultRule[]>(FaultRuleFileSchema)
 
 /** Start-up rules from `--faults FILE`: `{"faults": [...]}` or a bare array; ids default to startup-<n>. */
 export function loadFaultRules (file: string): FaultRule[] {

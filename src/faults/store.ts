@@ -9,6 +9,25 @@ export const MAX_FAULT_RULES = 1000
 type Row = { id: string, rule: string, matched: number, fired: number }
 type CachedRule = { id: string, rule: FaultRule, matches: RuleMatcher }
 
+/** The rules in order, and indexed by the project they are limited to. */
+interface RuleCache { all: CachedRule[], anyProject: CachedRule[], byProject: Map<string, CachedRule[]> }
+
+function indexRules (all: CachedRule[]): RuleCache {
+  const anyProject: CachedRule[] = []
+  const byProject = new Map<string, CachedRule[]>()
+  for (const r of all) {
+    const project = r.rule.match?.project_id
+    if (project === undefined) anyProject.push(r)
+    else byProject.set(project, [...byProject.get(project) ?? [], r])
+  }
+  return { all, anyProject, byProject }
+}
+
+function anyMatches (rules: CachedRule[], req: FaultRequest): boolean {
+  for (const r of rules) if (r.matches(req)) return true
+  return false
+}
+
 /**
  * Fault rules and their counters, in SQLite so that every worker on one database file shares them.
  * The rule list is cached and reloaded only when its version row changes; counters are read and
@@ -36,16 +55,17 @@ export function createFaultStore (db: Db) {
   // request pays no query at all.
   const shared = !db.memory && db.pragma('locking_mode', { simple: true }) !== 'exclusive'
   let cachedVersion = -1
-  let cached: CachedRule[] = []
-  const rules = (): CachedRule[] => {
+  let cached: RuleCache = indexRules([])
+  const cache = (): RuleCache => {
     if (!shared && cachedVersion !== -1) return cached
     const v = version.get()!
     if (v !== cachedVersion) {
-      cached = all.all().map((r) => { const rule = JSON.parse(r.rule) as FaultRule; return { id: r.id, rule, matches: ruleMatcher(rule) } })
+      cached = indexRules(all.all().map((r) => { const rule = JSON.parse(r.rule) as FaultRule; return { id: r.id, rule, matches: ruleMatcher(rule) } }))
       cachedVersion = v
     }
     return cached
   }
+  const rules = (): CachedRule[] => cache().all
   const bump = (): void => {
     bumpVersion.run()
     cachedVersion = -1
@@ -86,10 +106,11 @@ export function createFaultStore (db: Db) {
   return {
     /** The decision for one request, with its counters stored; undefined when no rule fires. */
     select (req: FaultRequest, rng: Rng): FaultDecision | undefined {
-      // Most requests match no rule: decide that from the cache, without a write transaction.
-      let any = false
-      for (const r of rules()) if (r.matches(req)) { any = true; break }
-      if (!any) return undefined
+      // Most requests match no rule: decide that from the cache, without a write transaction,
+      // trying only the rules for any project and those for the request's own.
+      const { anyProject, byProject } = cache()
+      const own = req.projectId === undefined ? undefined : byProject.get(req.projectId)
+      if (!anyMatches(anyProject, req) && (own === undefined || !anyMatches(own, req))) return undefined
       return evaluate.immediate(req, rng)
     },
     add: (rule: FaultRule): FaultRuleView => add.immediate(rule),

@@ -1,11 +1,11 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { TransactionRecordSchema, type TransactionRecord } from '../schemas/access-stages.js'
-import { compileStrict, fieldOf, ruleOf } from '../schemas/validator.js'
+import { checkOnStartup, fieldOf, ruleOf } from '../schemas/validator.js'
 
 export class FixtureError extends Error {}
 
-const checkRecord = compileStrict<TransactionRecord>(TransactionRecordSchema)
+const checkRecord = checkOnStartup<TransactionRecord>(TransactionRecordSchema)
 
 /** Files a fixtures path stands for: the file itself, or a directory's *.json files in name order. */
 function fixtureFiles (path: string): string[] {
