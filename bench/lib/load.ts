@@ -14,7 +14,10 @@ export interface LoadResult {
 export interface LoadSpec {
   url: string
   headers?: Record<string, string>
-  /** Request paths to pick from at random for each request (keys of a large database). */
+  /**
+   * Requests to pick from at random, one per line: a path, then optionally tab-separated
+   * `Name: value` headers (keys of a large database; requests signed in advance).
+   */
   pathsFile?: string
   durationS: number
   connections: number
@@ -96,13 +99,19 @@ async function autocannon (): Promise<LoadGenerator> {
       ...Object.entries(spec.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), spec.url].map(quote).join(' ') +
       (spec.pathsFile ? ` (each request's path drawn from ${spec.pathsFile})` : ''),
     run: async (spec) => {
-      const paths = spec.pathsFile ? readFileSync(spec.pathsFile, 'utf8').split('\n').filter(Boolean) : undefined
+      const lines = spec.pathsFile ? readFileSync(spec.pathsFile, 'utf8').split('\n').filter(Boolean) : undefined
+      const requests = lines?.map((line) => {
+        const [path, ...fields] = line.split('\t')
+        return { path, headers: Object.fromEntries(fields.map((f) => [f.slice(0, f.indexOf(':')), f.slice(f.indexOf(':') + 1).trim()])) }
+      })
       const result = await run({
         url: spec.url,
         connections: spec.connections,
         duration: spec.durationS,
         headers: spec.headers,
-        requests: paths ? [{ setupRequest: (req) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] }) }] : undefined
+        requests: requests
+          ? [{ setupRequest: (req) => { const r = requests[Math.floor(Math.random() * requests.length)]; return { ...req, path: r.path, headers: { ...req.headers, ...r.headers } } } }]
+          : undefined
       })
       return {
         rps: result.requests.average,

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { signRequest } from '../../src/auth/aksk-signature.js'
 import type { FaultRule } from '../../src/schemas/faults.js'
@@ -45,6 +45,24 @@ function signedHeaders (port: number, path: string): Record<string, string> {
   return { Host: headers.host, 'X-Sdk-Date': headers['x-sdk-date'], Authorization: authorization }
 }
 
+/**
+ * 20,000 lookups of the fixtures, each signed anew: a random fixture and an X-Sdk-Date from the
+ * last ten minutes (all valid for five more), so no two consecutive requests share a target, a date
+ * and a signature, and the verifier's memory of its last request does not help. Written as lines
+ * for bench/random-keys.lua: path, then tab-separated headers.
+ */
+function freshlySignedRequests (port: number, file: string, fixturePaths: string[]): void {
+  const now = Date.now()
+  const lines = Array.from({ length: 20_000 }, (_, i) => {
+    const path = fixturePaths[i % fixturePaths.length]
+    const date = new Date(now - ((i * 7919) % 600) * 1000).toISOString().replace(/[-:]|\.\d{3}/g, '')
+    const headers = { host: `127.0.0.1:${port}`, 'x-sdk-date': date }
+    const authorization = signRequest({ method: 'GET', url: path, headers }, AK, SK, ['host', 'x-sdk-date'])
+    return [path, `Host: ${headers.host}`, `X-Sdk-Date: ${date}`, `Authorization: ${authorization}`].join('\t')
+  })
+  writeFileSync(file, lines.join('\n') + '\n')
+}
+
 /** Twenty rules a lookup of the documented record never matches: other projects, transactions and a header. */
 function nonMatchingRules (): FaultRule[] {
   const rules: FaultRule[] = []
@@ -77,6 +95,12 @@ export function scenarios ({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeys
     emulator('b', '(b) (a at warn) + 20 non-matching fault rules', [...warn, '--faults', faultsFile]),
     emulator('c', '(c) --auth strict, AK/SK-signed requests', [...warn, '--auth', 'strict', '--credentials', credentialsFile],
       (port) => ({ path: DOC_PATH, headers: signedHeaders(port, DOC_PATH) })),
+    emulator('c-fresh', '(c) --auth strict, every request signed anew (20,000 signed lookups of the fixtures)', [...warn, '--auth', 'strict', '--credentials', credentialsFile],
+      (port) => {
+        const file = join(dir, 'signed-requests.txt')
+        freshlySignedRequests(port, file, readFileSync(fixtureKeysFile, 'utf8').split('\n').filter(Boolean))
+        return { path: DOC_PATH, pathsFile: file }
+      }),
     emulator('d', '(d) --unknown-transaction generate, unknown id', [...warn, '--unknown-transaction', 'generate'],
       () => ({ path: stagesPath(DOC_PROJECT, 'never-stored-0001'), headers: TOKEN })),
     emulator('a-keys', '(a) at warn, random keys of the 13 fixtures (same load script as (e))', warn,
@@ -89,4 +113,4 @@ export function scenarios ({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeys
 }
 
 /** The measuring order of one round: the baseline again halfway, so every ratio has a near neighbour. */
-export const ROUND_ORDER = ['baseline', 'a-info', 'a-warn', 'b', 'c', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2']
+export const ROUND_ORDER = ['baseline', 'a-info', 'a-warn', 'b', 'c', 'c-fresh', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2']

@@ -82,10 +82,15 @@ export function payloadHash (headers: IncomingHttpHeaders, body?: Buffer): strin
   return body === undefined || body.length === 0 ? EMPTY_BODY_SHA256 : sha256Hex(body)
 }
 
+// A path of unreserved characters and slashes, and at most one `name=value` of them: already canonical.
+const PLAIN_PATH = /^[A-Za-z0-9\-_.~/]*$/
+const PLAIN_PAIR = /^[A-Za-z0-9\-_.~]+=[A-Za-z0-9\-_.~]*$/
+
 /** The canonical URI and query string lines of a request target (`uri\nquery`). */
 export function canonicalTarget (url: string): string {
   const { path, query } = splitUrl(url)
-  return `${canonicalUri(path)}\n${canonicalQueryString(query)}`
+  const uri = PLAIN_PATH.test(path) ? (path.endsWith('/') ? path : path + '/') : canonicalUri(path)
+  return `${uri}\n${query === '' || PLAIN_PAIR.test(query) ? query : canonicalQueryString(query)}`
 }
 
 /** `target` is canonicalTarget(request.url), for a caller that has it already. */

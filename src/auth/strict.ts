@@ -21,8 +21,11 @@ export function parseSdkDate (value: string): number | undefined {
   if (!m) return undefined
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number)
   const ms = Date.UTC(y, mo - 1, d, h, mi, s)
-  // Date.UTC rolls 20191332 over into the next year; a real date comes back unchanged.
-  return new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '') === value ? ms : undefined
+  // Date.UTC rolls 20191332 over into the next year; a real date comes back with the same fields.
+  const back = new Date(ms)
+  const real = back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d &&
+    back.getUTCHours() === h && back.getUTCMinutes() === mi && back.getUTCSeconds() === s
+  return real ? ms : undefined
 }
 
 /**
