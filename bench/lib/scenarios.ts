@@ -112,5 +112,8 @@ export function scenarios ({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeys
   ]
 }
 
+/** Scenarios without a target of their own, measured in the first round only. */
+export const FIRST_ROUND_ONLY: ReadonlySet<string> = new Set(['c-fresh'])
+
 /** The measuring order of one round: the baseline again halfway, so every ratio has a near neighbour. */
 export const ROUND_ORDER = ['baseline', 'a-info', 'a-warn', 'b', 'c', 'c-fresh', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2']

@@ -26,7 +26,7 @@ export type FaultDecider = (key: TransactionKey, headers: IncomingHttpHeaders) =
 
 /** The fault for one emulated-API request: a Prefer header's (unless --no-prefer), else the rules'. */
 export function createFaultDecider ({ faults, rng, prefer }: FaultDeciderOptions): FaultDecider {
-  return (key, headers) => (prefer ? preferFault(headers.prefer) : undefined) ?? faults.select({ projectId: key.projectId, transactionId: key.transactionId, headers }, rng)
+  return (key, headers) => (prefer ? preferFault(headers.prefer) : undefined) ?? faults.select(key, headers, rng)
 }
 
 export interface FaultHookOptions {

@@ -1,4 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import type { Db } from '../store/db.js'
+import type { TransactionKey } from '../plugins/transaction-key.js'
 import { errors } from '../errors.js'
 import type { Rng } from '../random.js'
 import type { FaultRule, FaultRuleView } from '../schemas/faults.js'
@@ -105,10 +107,12 @@ export function createFaultStore (db: Db) {
 
   return {
     /** The decision for one request, with its counters stored; undefined when no rule fires. */
-    select (req: FaultRequest, rng: Rng): FaultDecision | undefined {
+    select (key: TransactionKey, headers: IncomingHttpHeaders, rng: Rng): FaultDecision | undefined {
       // Most requests match no rule: decide that from the cache, without a write transaction,
       // trying only the rules for any project and those for the request's own.
-      const { anyProject, byProject } = cache()
+      const { all, anyProject, byProject } = cache()
+      if (all.length === 0) return undefined
+      const req: FaultRequest = { projectId: key.projectId, transactionId: key.transactionId, headers }
       const own = req.projectId === undefined ? undefined : byProject.get(req.projectId)
       if (!anyMatches(anyProject, req) && (own === undefined || !anyMatches(own, req))) return undefined
       return evaluate.immediate(req, rng)

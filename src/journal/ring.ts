@@ -140,15 +140,23 @@ export function createRingJournal (capacity: number): Journal {
     ok[i] = record.auth.ok ? 1 : 0
     outcome[i] = OUTCOMES.indexOf(record.outcome)
     textAt[i] = written
-    let offset = written % arenaSize
+    const start = written % arenaSize
+    // One write of the fields joined; when it is all ASCII (as it nearly always is), each field's
+    // byte length is its length. Otherwise the fields are written again one by one.
+    let joined = ''
+    for (const t of texts) if (t !== undefined) joined += t
+    let offset = start + arena.write(joined, start, 'utf8')
+    const ascii = offset - start === joined.length
+    if (!ascii) offset = start
     for (let k = 0; k < TEXTS.length; k++) {
       const t = texts[k]
       if (t === undefined) { textLength[i * TEXTS.length + k] = ABSENT; continue }
+      if (ascii) { textLength[i * TEXTS.length + k] = t.length; continue }
       const length = arena.write(t, offset, 'utf8')
       textLength[i * TEXTS.length + k] = length
       offset += length
     }
-    written += offset - (written % arenaSize)
+    written += offset - start
   }
 
   return {
