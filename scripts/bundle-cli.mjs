@@ -16,7 +16,16 @@ await build({
   sourcemap: 'linked',
   // better-sqlite3 loads a native addon; pino starts its transports (pino-pretty) from its own files.
   external: ['better-sqlite3', 'pino', 'pino-pretty'],
-  // Bundled CommonJS modules call require(); an ES module has none of its own.
-  banner: { js: "import { createRequire as wksCreateRequire } from 'node:module'; const require = wksCreateRequire(import.meta.url);" },
+  // Bundled CommonJS modules use require, __filename and __dirname; an ES module has none of its own.
+  banner: {
+    js: [
+      "import { createRequire as wksCreateRequire } from 'node:module';",
+      "import { fileURLToPath as wksFileURLToPath } from 'node:url';",
+      "import { dirname as wksDirname } from 'node:path';",
+      'const require = wksCreateRequire(import.meta.url);',
+      'const __filename = wksFileURLToPath(import.meta.url);',
+      'const __dirname = wksDirname(__filename);'
+    ].join(' ')
+  },
   logLevel: 'warning'
 })

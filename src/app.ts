@@ -8,14 +8,14 @@ import { swaggerOptions } from './openapi.js'
 import { errors } from './errors.js'
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.js'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/error-handler.js'
-import { createHttpServer, serverOptions } from './plugins/http-server.js'
+import { installProtocolAnswers, serverOptions } from './plugins/http-server.js'
 import { compileSerializersOnFirstUse } from './plugins/lazy-serializer.js'
 import { installRequestLog, loggerOptions, requestsLogged } from './plugins/logging.js'
 import { newRequestId } from './plugins/request-id.js'
 import { requestLoggerFactory } from './plugins/request-logger.js'
 import { createEmulatorState } from './emulator-state.js'
 import { createFaultDecider, installFaults } from './faults/hook.js'
-import { createFastPath, type FastPath } from './fast-path/serve.js'
+import { createFastPath, putInFront } from './fast-path/serve.js'
 import { loadFaultRules } from './faults/load.js'
 import { installJournal, recordRequest } from './journal/hook.js'
 import { createMetrics } from './metrics/metrics.js'
@@ -43,8 +43,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   const authenticate = createAuthenticator(config)
-  const limits = { ...DEFAULT_LIMITS, ...options.limits }
-  let fastPath: FastPath | undefined
 
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
@@ -58,10 +56,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     frameworkErrors,
     clientErrorHandler,
     schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
-    ...serverOptions(limits),
-    serverFactory: (handler) => createHttpServer(limits, () => fastPath, handler)
+    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits })
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
+  installProtocolAnswers(app.server)
 
   const db = openDb(config.db, { shared: config.workers > 1 })
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })
@@ -101,14 +99,15 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics })
   await app.ready()
   if (options.fastPath !== false) {
-    fastPath = createFastPath({
+    putInFront(app.server, createFastPath({
       authenticate,
       decideFault,
       findBody,
       journal: state.journal,
       stats: metrics.routeStats('GET', ACCESS_STAGES_URL),
-      requestLog: requestsLogged(config.logLevel) ? app.log : undefined
-    })
+      log: app.log,
+      logRequests: requestsLogged(config.logLevel)
+    }))
   }
   return app
 }

@@ -39,13 +39,14 @@ export interface VerifyMemo {
   dateMs: number | undefined
   url: string
   target: string
-  /** AK, date and canonical request of the last signature computed, and that signature. */
+  /** AK, date and canonical request of the last signature computed, its SK, and that signature. */
   signed: string
+  sk: string
   signature: string
 }
 
 export const newVerifyMemo = (): VerifyMemo =>
-  ({ sdkDate: '', dateMs: undefined, url: '', target: canonicalTarget(''), signed: '', signature: '' })
+  ({ sdkDate: '', dateMs: undefined, url: '', target: canonicalTarget(''), signed: '', sk: '', signature: '' })
 
 function memoDate (memo: VerifyMemo, value: string): number | undefined {
   if (value !== memo.sdkDate) {
@@ -62,8 +63,9 @@ function expectedSignature (memo: VerifyMemo, request: AuthRequest, auth: Parsed
   }
   const canonical = canonicalRequest(request, auth.signedHeaders, memo.target)
   const signed = `${auth.ak}\n${sdkDate}\n${canonical}`
-  if (signed !== memo.signed) {
+  if (signed !== memo.signed || sk !== memo.sk) {
     memo.signed = signed
+    memo.sk = sk
     memo.signature = signature(sk, stringToSign(sdkDate, canonical))
   }
   return memo.signature

@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http'
 import type { FastifyBaseLogger } from 'fastify'
 import { authOutcome, type Authenticator } from '../auth/types.js'
 import type { FaultDecider } from '../faults/hook.js'
+import type { FaultDecision } from '../faults/select.js'
 import { journalRecord } from '../journal/hook.js'
 import type { Journal } from '../journal/journal.js'
 import type { RouteStats } from '../metrics/request-stats.js'
@@ -17,8 +18,9 @@ export interface FastPathOptions {
   journal: Journal
   /** The counters of the route the fast path answers for. */
   stats: RouteStats
-  /** Where the request line goes, or undefined when requests are not logged (below info). */
-  requestLog?: FastifyBaseLogger
+  log: FastifyBaseLogger
+  /** Whether each request gets its log line (at info and below). */
+  logRequests: boolean
 }
 
 /** Answers a request, returning true, or returns false to leave it to Fastify. */
@@ -35,7 +37,7 @@ const JSON_TYPE = 'application/json; charset=utf-8'
  * path. The answer is the same as Fastify's, byte for byte but for the request id and the Date
  * (test/fast-path.test.ts compares the two), and so are the journal entry, the metrics and the log line.
  */
-export function createFastPath ({ authenticate, decideFault, findBody, journal, stats, requestLog }: FastPathOptions): FastPath {
+export function createFastPath ({ authenticate, decideFault, findBody, journal, stats, log, logRequests }: FastPathOptions): FastPath {
   return (req, res) => {
     if (req.method !== 'GET') return false
     const url = req.url!
@@ -47,19 +49,59 @@ export function createFastPath ({ authenticate, decideFault, findBody, journal, 
     const started = performance.now()
     const verdict = authenticate({ method: 'GET', url, headers })
     if (verdict.error !== undefined) return handOver(req, { auth: verdict })
-    const fault = decideFault(key, headers)
+    // A store that throws (SQLITE_BUSY among workers, a disk error) leaves the request to Fastify,
+    // which takes the failed step again and answers the catalogue's 500 if it fails again. A failed
+    // fault decision's counters were rolled back with its transaction (a PRNG draw is not).
+    let fault: FaultDecision | undefined
+    try {
+      fault = decideFault(key, headers)
+    } catch {
+      return handOver(req, { auth: verdict })
+    }
     if (fault !== undefined) return handOver(req, { auth: verdict, fault })
-    const body = findBody(key.projectId, key.transactionId)
+    let body: string | undefined
+    try {
+      body = findBody(key.projectId, key.transactionId)
+    } catch {
+      return handOver(req, { auth: verdict, fault: null })
+    }
     if (body === undefined) return handOver(req, { auth: verdict, fault: null })
 
     const id = newRequestId()
     res.writeHead(200, ['x-request-id', id, 'content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body))])
     res.end(body)
     const elapsed = performance.now() - started
-    stats.record(200, elapsed)
-    journal.append(journalRecord({ id, method: 'GET', url, projectId: key.projectId, transactionId: key.transactionId, auth: authOutcome(verdict) }, 200, elapsed))
-    // The line Fastify's request logger writes: reqId first, as its child-logger binding would be.
-    requestLog?.info({ reqId: id, req: { method: 'GET', url, headers, ip: req.socket.remoteAddress }, res: { statusCode: 200 }, responseTime: elapsed }, 'request')
+    try {
+      stats.record(200, elapsed)
+      journal.append(journalRecord({ id, method: 'GET', url, projectId: key.projectId, transactionId: key.transactionId, auth: authOutcome(verdict) }, 200, elapsed))
+      // The line Fastify's request logger writes: reqId first, as its child-logger binding would be.
+      if (logRequests) log.info({ reqId: id, req: { method: 'GET', url, headers, ip: req.socket.remoteAddress }, res: { statusCode: 200 }, responseTime: elapsed }, 'request')
+    } catch (err) {
+      // The answer is out; a bookkeeping failure must not take the process down with it.
+      log.error({ err, reqId: id }, 'recording an answered request failed')
+    }
     return true
   }
+}
+
+/**
+ * Puts the fast path in front of Fastify's request listener on the server Fastify made, which
+ * keeps that server's set-up (timeouts, extra addresses for a host name) Fastify's own. A throw
+ * from the fast path before it answered leaves the request to Fastify, which renders any error it
+ * meets in the catalogue's shape; a listener that threw would take the process down.
+ */
+export function putInFront (server: Server, fast: FastPath): void {
+  const listeners = server.listeners('request') as RequestListener[]
+  if (listeners.length !== 1) throw new Error(`expected Fastify's one request listener, found ${listeners.length}`)
+  const [fastify] = listeners
+  server.removeListener('request', fastify)
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    let answered: boolean
+    try {
+      answered = fast(req, res)
+    } catch {
+      answered = res.headersSent
+    }
+    if (!answered) fastify(req, res)
+  })
 }

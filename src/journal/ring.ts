@@ -11,7 +11,10 @@ const PROJECT = TEXTS.indexOf('project_id')
 const TRANSACTION = TEXTS.indexOf('transaction_id')
 /** Arena bytes per entry of capacity: twice a typical entry's text (~250 bytes). */
 const BYTES_PER_ENTRY = 512
-/** At least this much arena, so that one entry with the longest request line still fits. */
+/**
+ * At least this much arena: an entry's text comes from one request line and its headers (16 KiB by
+ * default), so even the longest fits; a longer one (raised limits) has its fields shortened.
+ */
 const MIN_ARENA = 256 * 1024
 
 /**
@@ -34,15 +37,13 @@ export function createRingJournal (capacity: number): Journal {
   const outcome = new Uint8Array(slots)
   const textAt = new Float64Array(slots)
   const textLength = new Int32Array(slots * TEXTS.length)
-  // Entries cleared with their project stay in place, marked, until the ring overwrites them.
-  const gone = new Uint8Array(slots)
+  const columns = [seq, at, duration, status, scheme, ok, outcome, textAt]
   const arenaSize = Math.max(slots * BYTES_PER_ENTRY, MIN_ARENA)
   const arena = Buffer.allocUnsafe(arenaSize)
 
   let oldest = 0
   let size = 0
   let lastSeq = 0
-  let goneCount = 0
   // Arena bytes written so far; an entry's text starts at textAt[i] % arenaSize and never wraps.
   let written = 0
 
@@ -74,7 +75,7 @@ export function createRingJournal (capacity: number): Journal {
   const matcher = (f: JournalFilter): ((i: number) => boolean) => {
     const project = f.projectId === undefined ? undefined : Buffer.from(f.projectId)
     const transaction = f.transactionId === undefined ? undefined : Buffer.from(f.transactionId)
-    return (i) => gone[i] === 0 &&
+    return (i) =>
       (project === undefined || textIs(i, PROJECT, project)) &&
       (transaction === undefined || textIs(i, TRANSACTION, transaction)) &&
       (f.status === undefined || status[i] === f.status)
@@ -101,12 +102,11 @@ export function createRingJournal (capacity: number): Journal {
   }
 
   const dropOldest = (): void => {
-    if (gone[oldest] === 1) goneCount--
     oldest = (oldest + 1) % slots
     size--
   }
 
-  // Oldest first; `visit` returns false to stop.
+  // Oldest first, or newest first with `newestFirst`; `visit` returns false to stop.
   const forEachIndex = (visit: (i: number) => boolean, newestFirst: boolean): void => {
     for (let n = 0; n < size; n++) {
       const i = (oldest + (newestFirst ? size - 1 - n : n)) % slots
@@ -121,17 +121,20 @@ export function createRingJournal (capacity: number): Journal {
     // Room for the worst case (3 UTF-8 bytes per UTF-16 unit), contiguous: skip the arena's tail if short.
     let worst = 0
     for (const t of texts) worst += t === undefined ? 0 : t.length * 3
-    if (worst > arenaSize) texts[2] = texts[2]!.slice(0, Math.floor(arenaSize / 6))
+    if (worst > arenaSize) {
+      const cap = Math.floor(arenaSize / (3 * TEXTS.length))
+      worst = 0
+      for (let k = 0; k < texts.length; k++) {
+        texts[k] = texts[k]?.slice(0, cap)
+        worst += (texts[k]?.length ?? 0) * 3
+      }
+    }
     if ((written % arenaSize) + worst > arenaSize) written += arenaSize - (written % arenaSize)
     // Entries whose text the new one will overwrite leave first.
-    while (size > 0 && textAt[oldest] < written + worst - arenaSize) {
-      if (gone[oldest] === 1) goneCount--
-      oldest = (oldest + 1) % slots
-      size--
-    }
+    // eslint-disable-next-line no-unmodified-loop-condition -- dropOldest() shrinks size
+    while (size > 0 && textAt[oldest] < written + worst - arenaSize) dropOldest()
     const i = (oldest + size) % slots
     size++
-    gone[i] = 0
     seq[i] = ++lastSeq
     at[i] = record.at
     duration[i] = record.duration_ms
@@ -173,28 +176,33 @@ export function createRingJournal (capacity: number): Journal {
       return out.reverse()
     },
     count (filter: JournalFilter = {}): number {
-      if (filter.projectId === undefined && filter.transactionId === undefined && filter.status === undefined) return size - goneCount
+      if (filter.projectId === undefined && filter.transactionId === undefined && filter.status === undefined) return size
       const matches = matcher(filter)
       let n = 0
       forEachIndex((i) => { if (matches(i)) n++; return true }, false)
       return n
     },
     clear (projectId?: string): number {
+      const before = size
       if (projectId === undefined) {
-        const removed = size - goneCount
         oldest = 0
         size = 0
-        goneCount = 0
-        return removed
+        return before
       }
+      // Rare (a namespace reset): the entries that stay move up in the columns, in order, so the
+      // others keep their whole share of the capacity; their text stays where it is in the arena.
       const matches = matcher({ projectId })
-      let removed = 0
-      forEachIndex((i) => {
-        if (matches(i)) { gone[i] = 1; removed++ }
-        return true
-      }, false)
-      goneCount += removed
-      return removed
+      const kept: number[] = []
+      forEachIndex((i) => { if (!matches(i)) kept.push(i); return true }, false)
+      for (const column of columns) {
+        const copy = column.slice()
+        kept.forEach((from, to) => { column[to] = copy[from] })
+      }
+      const lengths = textLength.slice()
+      kept.forEach((from, to) => textLength.set(lengths.subarray(from * TEXTS.length, (from + 1) * TEXTS.length), to * TEXTS.length))
+      oldest = 0
+      size = kept.length
+      return before - size
     },
     flush (): void {}
   }

@@ -2,10 +2,8 @@ import { Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type 
 import { DURATION_BUCKETS, type NamedCounts, type RouteStats } from './request-stats.js'
 import type { MetricsSources } from './metrics.js'
 
-/**
- * The Prometheus side of the metrics, loaded on the first scrape: prom-client is a good part of
- * start-up time and memory, and most runs are never scraped.
- */
+// The Prometheus side of the metrics, loaded on the first scrape: prom-client is a good part of
+// start-up time and memory, and most runs are never scraped.
 
 type RouteLabels = 'method' | 'route'
 

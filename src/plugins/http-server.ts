@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { errors } from '../errors.js'
 import type { ServerLimits } from '../limits.js'
@@ -25,27 +25,10 @@ export function serverOptions (limits: ServerLimits) {
 }
 
 /**
- * The HTTP server Fastify serves on (its `serverFactory`), set up as Fastify would from the same
- * limits. Each request goes to `first` (the fast path), and to Fastify's handler unless `first` answered it.
- */
-export function createHttpServer (limits: ServerLimits, first: () => ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined, fastify: RequestListener): Server {
-  const options = serverOptions(limits)
-  const server = createServer(options.http, (req, res) => {
-    const fast = first()
-    if (fast === undefined || !fast(req, res)) fastify(req, res)
-  })
-  server.keepAliveTimeout = options.keepAliveTimeout
-  server.requestTimeout = options.requestTimeout
-  server.setTimeout(options.connectionTimeout)
-  installProtocolAnswers(server)
-  return server
-}
-
-/**
  * Requests that Node answers on its own, never handing them to Fastify and its error handler, get
  * catalogue answers here instead.
  */
-function installProtocolAnswers (server: Server): void {
+export function installProtocolAnswers (server: Server): void {
   // CONNECT is not a route of any kind; without a listener Node drops the socket unanswered.
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
     socket.on('error', () => socket.destroy())

@@ -76,3 +76,36 @@ t.test('capacity 0 keeps nothing', async (t) => {
   t.same(journal.list(), [])
   t.equal(journal.count(), 0)
 })
+
+t.test('a cleared project gives its share of the capacity back to the others', async (t) => {
+  const journal = createRingJournal(4)
+  journal.append(record(1, { project_id: 'B' }))
+  for (let n = 2; n <= 4; n++) journal.append(record(n, { project_id: 'A' }))
+  t.equal(journal.clear('A'), 3)
+  journal.append(record(5, { project_id: 'B' }))
+  t.same(journal.list().map((e) => e.seq), [1, 5], 'B keeps its older entry')
+  t.equal(journal.count(), 2)
+})
+
+t.test('clearing a project after the ring has wrapped keeps order and text', async (t) => {
+  const journal = createRingJournal(5)
+  for (let n = 1; n <= 13; n++) journal.append(record(n))
+  t.same(journal.list().map((e) => e.seq), [9, 10, 11, 12, 13])
+  t.equal(journal.clear('p-odd'), 3)
+  t.same(journal.list().map((e) => [e.seq, e.transaction_id, e.request_id]), [[10, 't-10', record(10).request_id], [12, 't-12', record(12).request_id]])
+  for (let n = 14; n <= 17; n++) journal.append(record(n))
+  t.same(journal.list().map((e) => e.seq), [12, 14, 15, 16, 17])
+  t.ok(journal.list().every((e) => e.transaction_id === `t-${e.seq}`), 'every entry reads back its own text')
+})
+
+t.test('an entry longer than the whole arena is shortened, and evicts only what it overwrites', async (t) => {
+  const journal = createRingJournal(10)
+  for (let n = 1; n <= 3; n++) journal.append(record(n))
+  const huge = 'x'.repeat(200_000)
+  journal.append(record(4, { path: huge, transaction_id: huge }))
+  const entries = journal.list()
+  t.same(entries.map((e) => e.seq).at(-1), 4, 'the long entry is kept')
+  t.ok(entries.at(-1)!.path.length < huge.length && huge.startsWith(entries.at(-1)!.path), 'its path shortened')
+  journal.append(record(5))
+  t.same(journal.list().at(-1)!.transaction_id, 't-5')
+})
