@@ -189,19 +189,22 @@ export function createRingJournal (capacity: number): Journal {
         size = 0
         return before
       }
-      // Rare (a namespace reset): the entries that stay move up in the columns, in order, so the
-      // others keep their whole share of the capacity; their text stays where it is in the arena.
+      // A namespace reset: the entries that stay move up in place, in order, so the others keep
+      // their whole share of the capacity; their text stays where it is in the arena. A slot is
+      // written only after it has been read, so nothing is copied aside.
       const matches = matcher({ projectId })
-      const kept: number[] = []
-      forEachIndex((i) => { if (!matches(i)) kept.push(i); return true }, false)
-      for (const column of columns) {
-        const copy = column.slice()
-        kept.forEach((from, to) => { column[to] = copy[from] })
+      let kept = 0
+      for (let read = 0; read < size; read++) {
+        const from = (oldest + read) % slots
+        if (matches(from)) continue
+        if (kept !== read) {
+          const to = (oldest + kept) % slots
+          for (const column of columns) column[to] = column[from]
+          textLength.copyWithin(to * TEXTS.length, from * TEXTS.length, (from + 1) * TEXTS.length)
+        }
+        kept++
       }
-      const lengths = textLength.slice()
-      kept.forEach((from, to) => textLength.set(lengths.subarray(from * TEXTS.length, (from + 1) * TEXTS.length), to * TEXTS.length))
-      oldest = 0
-      size = kept.length
+      size = kept
       return before - size
     },
     flush (): void {}
