@@ -5,7 +5,7 @@ import { createSqliteJournal } from './journal/sqlite.js'
 import { rngFromSeed, type Rng } from './random.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
 import type { FaultRule } from './schemas/faults.js'
-import type { Db } from './store/db.js'
+import { sharedByProcesses, type Db } from './store/db.js'
 import { createTransactionStore } from './store/transactions.js'
 
 export interface StateOptions {
@@ -21,7 +21,7 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
   const transactions = createTransactionStore(db)
   const faults = createFaultStore(db)
   // Workers of one file database share the journal through it; a single process keeps its own.
-  const journal = config.workers > 1 ? createSqliteJournal(db, config.journalSize) : createRingJournal(config.journalSize)
+  const journal = sharedByProcesses(db) ? createSqliteJournal(db, config.journalSize) : createRingJournal(config.journalSize)
   const fixturesByProject = new Map<string, TransactionRecord[]>()
   for (const record of fixtures) {
     const list = fixturesByProject.get(record.project_id) ?? []

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import type { Db } from '../store/db.js'
+import { sharedByProcesses, type Db } from '../store/db.js'
 import type { TransactionKey } from '../plugins/transaction-key.js'
 import { errors } from '../errors.js'
 import type { Rng } from '../random.js'
@@ -55,7 +55,7 @@ export function createFaultStore (db: Db) {
   // each request compares the version row. Nothing else can reach a :memory: database or a file
   // held in exclusive locking mode: there the cache is dropped by this store's own writes and a
   // request pays no query at all.
-  const shared = !db.memory && db.pragma('locking_mode', { simple: true }) !== 'exclusive'
+  const shared = sharedByProcesses(db)
   let cachedVersion = -1
   let cached: RuleCache = indexRules([])
   const cache = (): RuleCache => {

@@ -47,6 +47,13 @@ export interface OpenOptions {
   shared?: boolean
 }
 
+/**
+ * Whether other processes (the workers of `--workers N`) may change this database: a file not
+ * held in exclusive locking mode. What lives in SQLite only to be shared is kept in memory otherwise.
+ */
+export const sharedByProcesses = (db: Db): boolean =>
+  !db.memory && db.pragma('locking_mode', { simple: true }) !== 'exclusive'
+
 export function openDb (file: string, { shared = false }: OpenOptions = {}): Db {
   const db = new Database(file)
   try {
