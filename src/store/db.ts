@@ -34,7 +34,15 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX journal_project ON journal (project_id, seq);
    CREATE TABLE state_version (name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
-   INSERT INTO state_version VALUES ('faults', 0);`
+   INSERT INTO state_version VALUES ('faults', 0);`,
+  // Run-time settings (clock offset, throttling policies) and throttling counters, shared by workers.
+  `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+   INSERT INTO state_version VALUES ('settings', 0);
+   CREATE TABLE rate_counters (
+     key TEXT PRIMARY KEY,
+     window_start INTEGER NOT NULL,
+     count INTEGER NOT NULL
+   ) WITHOUT ROWID;`
 ]
 
 export interface OpenOptions {

@@ -1,0 +1,56 @@
+import { Value } from '@sinclair/typebox/value'
+import { ConfigError } from '../config.js'
+import type { Rng } from '../random.js'
+import { LatencySchema, MAX_LATENCY_MS, type Latency } from '../schemas/latency.js'
+
+/**
+ * One delay in whole ms drawn from `latency` with `rng`: a pure function of the two, so the same
+ * seed and the same sequence of requests give the same delays. `fixed` draws nothing.
+ */
+export function drawLatency (latency: Latency, rng: Rng): number {
+  let ms: number
+  switch (latency.distribution) {
+    case 'fixed': ms = latency.ms; break
+    case 'uniform': {
+      const [lo, hi] = latency.min <= latency.max ? [latency.min, latency.max] : [latency.max, latency.min]
+      ms = lo + Math.floor(rng() * (hi - lo + 1))
+      break
+    }
+    case 'lognormal': ms = latency.median * Math.exp(latency.sigma * standardNormal(rng)); break
+  }
+  return Math.min(Math.round(ms), latency.cap ?? MAX_LATENCY_MS, MAX_LATENCY_MS)
+}
+
+/** A standard normal deviate from two uniform draws (Box–Muller). */
+function standardNormal (rng: Rng): number {
+  const u = 1 - rng() // (0, 1]: the logarithm stays finite
+  const v = rng()
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
+}
+
+const PARAM = /^([a-z]+)=(\d+(?:\.\d+)?)$/
+
+/**
+ * `--latency` (env WKS_EMULATOR_LATENCY): `fixed:ms=40`, `uniform:min=20,max=80`,
+ * `lognormal:median=50,sigma=0.5,cap=2000`, or the same as a JSON object.
+ */
+export function parseLatencyFlag (text: string): Latency {
+  const fail = (rule: string): never => { throw new ConfigError(`invalid --latency ${JSON.stringify(text)}: ${rule}`) }
+  let value: unknown
+  if (text.trim().startsWith('{')) {
+    try { value = JSON.parse(text) } catch { fail('not valid JSON') }
+  } else {
+    const [name, params = ''] = text.split(':', 2)
+    const object: Record<string, unknown> = { distribution: name.trim() }
+    for (const part of params.split(',').filter((p) => p.trim() !== '')) {
+      const m = PARAM.exec(part.trim())
+      if (!m) fail(`${JSON.stringify(part)} is not NAME=NUMBER`)
+      object[m![1]] = Number(m![2])
+    }
+    value = object
+  }
+  if (!Value.Check(LatencySchema, value)) {
+    fail('expected fixed:ms=N, uniform:min=N,max=N or lognormal:median=N,sigma=S (each with an optional cap=N, ms up to 300000; sigma up to 4)')
+  }
+  return value as Latency
+}

@@ -1,0 +1,39 @@
+import { POLICY_NAMES, type RateLimits, type RateLimitsView } from '../schemas/rate-limits.js'
+import type { CounterStore } from './counter.js'
+import { rateLimitHeaderValue, WINDOW_MS } from './policies.js'
+import { counterPrefix, type ThrottleVerdict } from './throttle.js'
+
+/** One scope's policies with the live counts of the window holding `now`. */
+export function policiesView (rules: RateLimits, scope: string, counters: CounterStore, now: number): RateLimitsView {
+  const view: RateLimitsView = {}
+  for (const policy of POLICY_NAMES) {
+    const rule = rules[policy]
+    if (rule === undefined) continue
+    const prefix = counterPrefix(scope, policy)
+    const counted = counters.peek(prefix, WINDOW_MS[rule.window], now)
+    const remaining = (count: number): number => Math.max(0, rule.limit - count)
+    view[policy] = policy === 'api'
+      ? { ...rule, remaining: remaining(counted[0]?.count ?? 0) }
+      : { ...rule, callers: counted.map(({ key, count }) => ({ caller: key.slice(prefix.length), remaining: remaining(count) })).sort((a, b) => a.caller < b.caller ? -1 : 1) }
+  }
+  return view
+}
+
+/**
+ * The headers the gateway adds in debug mode (`X-Apig-Mode: debug`, APIG user guide "Response
+ * Headers"): one `X-Apig-RateLimit-<policy>` per policy in force, and `-api-allenv`, the API's
+ * default limit, which here is the `api` policy when one is set.
+ */
+export function rateLimitHeaders (verdict: ThrottleVerdict | undefined): Array<[string, string]> {
+  if (verdict === undefined) return []
+  const headers: Array<[string, string]> = []
+  for (const { policy, rule, remaining } of verdict.counts) {
+    headers.push([`X-Apig-RateLimit-${policy}`, rateLimitHeaderValue(remaining, rule)])
+    if (policy === 'api') headers.push(['X-Apig-RateLimit-api-allenv', rateLimitHeaderValue(remaining, rule)])
+  }
+  return headers
+}
+
+/** Whether a request asked for the gateway's debug headers. */
+export const wantsDebug = (value: string | string[] | undefined): boolean =>
+  (Array.isArray(value) ? value.join(',') : value ?? '').trim().toLowerCase() === 'debug'
