@@ -14,7 +14,10 @@ import { installRequestLog, loggerOptions, requestsLogged } from './plugins/logg
 import { newRequestId } from './plugins/request-id.js'
 import { requestLoggerFactory } from './plugins/request-logger.js'
 import { createEmulatorState } from './emulator-state.js'
-import { createFaultDecider, installFaults } from './faults/hook.js'
+import { createFaultDecider, createLatencyWait, installFaults } from './faults/hook.js'
+import { parseLatencyFlag } from './latency/distribution.js'
+import { installThrottle } from './throttle/hook.js'
+import { createThrottle } from './throttle/throttle.js'
 import { createFastPath, putInFront } from './fast-path/serve.js'
 import { loadFaultRules } from './faults/load.js'
 import { installJournal, recordRequest } from './journal/hook.js'
@@ -35,6 +38,8 @@ export interface BuildOptions {
   limits?: Partial<ServerLimits>
   /** False sends every request through Fastify (the fast path's own test compares the two). */
   fastPath?: boolean
+  /** The host's clock, epoch ms; tests freeze it so that only the control plane's offset moves time. */
+  hostClock?: () => number
 }
 
 /** Builds the emulator without listening; the CLI and the tests both start it this way. */
@@ -42,7 +47,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // Files are read before anything is opened, so a bad one stops start-up with nothing to undo.
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
-  const authenticate = createAuthenticator(config)
+  // The emulator's clock lives in the state, opened below; the authenticator reads it per request.
+  let now: () => number = Date.now
+  const authenticate = createAuthenticator(config, () => now())
 
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
@@ -62,7 +69,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   installProtocolAnswers(app.server)
 
   const db = openDb(config.db, { shared: config.workers > 1 })
-  const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })
+  const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState, hostClock: options.hostClock })
+  now = state.clock.now
   app.addHook('onClose', async () => {
     state.journal.flush()
     db.close()
@@ -83,11 +91,15 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   // The emulated API: authentication, then faults, then the route; every request journalled.
   const decideFault = createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer })
+  const latencyWait = createLatencyWait(config.latency === undefined ? undefined : parseLatencyFlag(config.latency), state.latencyRng, config.prefer)
+  const throttle = createThrottle({ policies: state.rateLimits.policies, counters: state.rateLimits.counters, clock: state.clock })
   const findBody = createFindBody(state.transactions, config.unknownTransaction)
   await app.register(async (api) => {
     installAuth(api, authenticate)
+    installThrottle(api, { throttle, onThrottled: metrics.throttled })
     installFaults(api, {
       decide: decideFault,
+      latency: latencyWait,
       onHijacked: (request, elapsedMs) => {
         recordRequest(state.journal, request, 0, elapsedMs)
         metrics.hijacked(request, elapsedMs)
@@ -101,6 +113,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   if (options.fastPath !== false) {
     putInFront(app.server, createFastPath({
       authenticate,
+      throttle,
+      latency: config.latency !== undefined,
       decideFault,
       findBody,
       journal: state.journal,

@@ -1,7 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { ConfigError } from './config-error.js'
+import { parseLatencyFlag } from './latency/distribution.js'
+import { MAX_CLOCK_OFFSET_MS } from './clock/clock.js'
 import { stringEnum } from './schemas/string-enum.js'
+import { parseRateLimitFlag } from './throttle/policies.js'
+
+export { ConfigError }
 
 /** The fixtures shipped with the package, so an installed copy finds them whatever the cwd. */
 export const BUNDLED_FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
@@ -28,6 +34,9 @@ export const ConfigSchema = Type.Object({
   seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0, description: 'Seed of the fault-injection PRNG.' }),
   faults: Type.Optional(Type.String({ minLength: 1, description: 'Fault rules JSON file loaded at start.' })),
   prefer: Type.Boolean({ default: true, description: 'Honour Prefer: code=/delay= request headers (--no-prefer turns off).' }),
+  rateLimit: Type.Optional(Type.String({ minLength: 1, description: "Throttling policies, e.g. 'api=200/s,user=10/s,ip=600/min' (off when unset)." })),
+  latency: Type.Optional(Type.String({ minLength: 1, description: 'Latency of every API answer: fixed:ms=N, uniform:min=N,max=N or lognormal:median=N,sigma=S[,cap=N].' })),
+  clockOffset: Type.Integer({ minimum: -MAX_CLOCK_OFFSET_MS, maximum: MAX_CLOCK_OFFSET_MS, default: 0, description: "Shift of the emulator's clock in ms (signature window, expiry, lockouts, throttling)." }),
   workers: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Processes serving one port (node:cluster); above 1 needs a file --db they share.' })
 }, { additionalProperties: false })
 export type Config = Static<typeof ConfigSchema>
@@ -46,8 +55,6 @@ export const FLAGS: Flag[] = (Object.keys(ConfigSchema.properties) as ConfigKey[
   .filter((key) => key !== 'credentialsJson' && key !== 'prefer')
   // The contract puts the credentials JSON itself in WKS_EMULATOR_CREDENTIALS, so the file path gets _FILE.
   .map((key) => ({ key, flag: kebab(key), env: key === 'credentials' ? 'WKS_EMULATOR_CREDENTIALS_FILE' : envName(key) }))
-
-export class ConfigError extends Error {}
 
 // Checked with TypeBox's Value, which reads the schema as it is: compiling it with Ajv took longer
 // than the rest of start-up before the first request, for a check that runs once.
@@ -106,6 +113,9 @@ export function resolveConfig (partial: Partial<Record<ConfigKey, unknown>>): Re
       ? `invalid option ${key} ${JSON.stringify(config[key])}: ${describeRule(ConfigSchema.properties[key as ConfigKey])}`
       : `unknown option ${key}`)
   }
+  // Parsed here so a bad value stops start-up with one line before anything is opened; buildApp parses again.
+  if (config.rateLimit !== undefined) parseRateLimitFlag(config.rateLimit)
+  if (config.latency !== undefined) parseLatencyFlag(config.latency)
   if (config.workers > 1 && config.db === ':memory:') {
     throw new ConfigError(`--workers ${config.workers} needs a file --db: each worker would have a :memory: database of its own`)
   }

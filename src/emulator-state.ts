@@ -2,11 +2,16 @@ import type { Config } from './config.js'
 import { createFaultStore } from './faults/store.js'
 import { createRingJournal } from './journal/ring.js'
 import { createSqliteJournal } from './journal/sqlite.js'
-import { rngFromSeed, type Rng } from './random.js'
+import { createClock } from './clock/clock.js'
+import { rngFromSeed, rngFromText, type Rng } from './random.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
 import type { FaultRule } from './schemas/faults.js'
 import { sharedByProcesses, type Db } from './store/db.js'
+import { createSettingsStore } from './store/settings.js'
 import { createTransactionStore } from './store/transactions.js'
+import { createMemoryCounters, createSqliteCounters } from './throttle/counter.js'
+import { parseRateLimitFlag, type PolicySet } from './throttle/policies.js'
+import { createRateLimits } from './throttle/rate-limits.js'
 
 export interface StateOptions {
   /**
@@ -14,10 +19,12 @@ export interface StateOptions {
    * the primary process has done it once, before they started, on the database they share.
    */
   seed?: boolean
+  /** The host's clock, epoch ms (tests freeze it; the emulator's clock adds the offset to it). */
+  hostClock?: () => number
 }
 
 /** Everything the emulator holds, and the one way back to its start state. */
-export function createEmulatorState (db: Db, config: Config, fixtures: readonly TransactionRecord[], startupFaults: readonly FaultRule[], { seed = true }: StateOptions = {}) {
+export function createEmulatorState (db: Db, config: Config, fixtures: readonly TransactionRecord[], startupFaults: readonly FaultRule[], { seed = true, hostClock = Date.now }: StateOptions = {}) {
   const transactions = createTransactionStore(db)
   const faults = createFaultStore(db)
   // Workers of one file database share the journal through it; a single process keeps its own.
@@ -30,16 +37,30 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
   }
   let random = rngFromSeed(config.seed)
   const rng: Rng = () => random()
+  // Latency draws have a stream of their own, so setting --latency does not change which faults fire.
+  const latencySeed = `latency:${config.seed}`
+  let latencyRandom = rngFromText(latencySeed)
+  const latencyRng: Rng = () => latencyRandom()
+
+  const startPolicies: PolicySet = { global: config.rateLimit === undefined ? {} : parseRateLimitFlag(config.rateLimit), projects: {} }
+  const settings = createSettingsStore(db, { clockOffsetMs: config.clockOffset, rateLimits: startPolicies })
+  const clock = createClock(() => settings.get('clockOffsetMs'), hostClock)
+  // Workers of one file count calls in it, so a limit holds for the cluster; one process counts in memory.
+  const rateLimits = createRateLimits(settings, sharedByProcesses(db) ? createSqliteCounters(db) : createMemoryCounters(), clock)
 
   if (seed) {
     transactions.putMany(fixtures)
     faults.restore(undefined, startupFaults)
+    // Like the fault rules, the clock offset and throttling policies start as the flags say.
+    settings.restore()
   }
 
   const restoreAll = db.transaction((projectId: string | undefined) => {
     transactions.replace(projectId, projectId === undefined ? fixtures : fixturesByProject.get(projectId) ?? [])
     faults.restore(projectId, startupFaults)
     journal.clear(projectId)
+    rateLimits.restore(projectId)
+    if (projectId === undefined) settings.restore()
   })
 
   return {
@@ -47,14 +68,22 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
     faults,
     journal,
     rng,
+    latencyRng,
+    settings,
+    clock,
+    rateLimits,
     /**
-     * Back to the start state (fixtures, start-up fault rules, empty journal) for one project's
-     * namespace, touching only its rows, or for everything (which also re-seeds the PRNG).
+     * Back to the start state (fixtures, start-up fault rules, empty journal, start-up throttling
+     * policies with fresh counts) for one project's namespace, touching only its rows, or for
+     * everything (which also re-seeds the PRNGs and puts the clock back to --clock-offset).
      */
     reset (projectId?: string): { transactions: number, faults: number } {
-      // One transaction for the three stores: a crash part-way leaves the namespace as it was, never half reset.
+      // One transaction for the stores: a crash part-way leaves the namespace as it was, never half reset.
       restoreAll.immediate(projectId)
-      if (projectId === undefined) random = rngFromSeed(config.seed)
+      if (projectId === undefined) {
+        random = rngFromSeed(config.seed)
+        latencyRandom = rngFromText(latencySeed)
+      }
       return { transactions: transactions.count(projectId), faults: faults.count() }
     }
   }

@@ -37,8 +37,9 @@ export const errors = {
   authFailed: (detail: string) => new CloudError(401, 'APIGW.0301', `${IAM}: ${detail}`),
   adminUnauthorized: () => new CloudError(401, 'APIGW.0301', `${IAM}: emulator admin token missing or wrong`),
   forbidden: () => new CloudError(403, 'APIGW.0302', 'The IAM user is not authorized to access the API.'),
-  rateLimited: (limit: number) =>
-    new CloudError(429, 'APIGW.0308', `The throttling threshold has been reached: policy user over ratelimit,limit:${limit},time:1 second`),
+  /** (docs) APIGW.0308, the gateway's flow control: names the policy that tripped, its limit and window. */
+  rateLimited: (policy: string, limit: number, window: string) =>
+    new CloudError(429, 'APIGW.0308', `The throttling threshold has been reached: policy ${policy} over ratelimit,limit:${limit},time:${window}`),
   routeNotFound: () => new CloudError(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment.'),
   badRequest: () => new CloudError(400, 'APIGW.0201', 'API request error.'),
   headersTooLarge: () => new CloudError(431, 'APIGW.0201', 'API request error.'),
@@ -62,7 +63,8 @@ export function errorForStatus (status: number): CloudError {
     case 403: return errors.forbidden()
     case 404: return errors.routeNotFound()
     case 413: return errors.bodyTooLarge()
-    case 429: return errors.rateLimited(200)
+    // The shared gateway's default: 200 calls per second per API.
+    case 429: return errors.rateLimited('api', 200, '1 second')
     case 500: return errors.internal()
     case 502: return errors.badGateway()
     case 503: return errors.unavailable()

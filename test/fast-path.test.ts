@@ -146,6 +146,8 @@ t.test('a store that throws leaves the request to Fastify with the decisions alr
   const stats = new RouteStats('GET', '/v2/:project_id/statistics/metrics/access-stages')
   const failing = (what: 'fault' | 'body'): FastPath => createFastPath({
     authenticate: () => ({ scheme: 'token', principal: 'token', ok: true }),
+    throttle: () => undefined,
+    latency: false,
     decideFault: () => { if (what === 'fault') throw new Error('SQLITE_BUSY'); return undefined },
     findBody: () => { throw new Error('SQLITE_IOERR') },
     journal: createRingJournal(10),
@@ -153,15 +155,15 @@ t.test('a store that throws leaves the request to Fastify with the decisions alr
     log: pino({ level: 'silent' }),
     logRequests: false
   })
-  const request = (): IncomingMessage => ({ method: 'GET', url: DOC, headers: { host: 'h', 'x-auth-token': 't' } }) as unknown as IncomingMessage
+  const request = (): IncomingMessage => ({ method: 'GET', url: DOC, headers: { host: 'h', 'x-auth-token': 't' }, socket: {} }) as unknown as IncomingMessage
   // Any use of the response would throw: the fast path must not answer.
   const unanswered = {} as ServerResponse
 
   const afterFault = request()
   t.equal(failing('fault')(afterFault, unanswered), false)
-  t.same(priorOf(afterFault), { auth: { scheme: 'token', principal: 'token', ok: true } }, 'the fault decision is taken again by Fastify')
+  t.same(priorOf(afterFault), { auth: { scheme: 'token', principal: 'token', ok: true }, throttle: null }, 'the fault decision is taken again by Fastify')
   const afterBody = request()
   t.equal(failing('body')(afterBody, unanswered), false)
-  t.same(priorOf(afterBody), { auth: { scheme: 'token', principal: 'token', ok: true }, fault: null }, 'decided: no fault')
+  t.same(priorOf(afterBody), { auth: { scheme: 'token', principal: 'token', ok: true }, throttle: null, fault: null }, 'decided: no fault')
   t.equal(stats.totals[1], 0, 'nothing counted')
 })

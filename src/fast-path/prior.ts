@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { AuthVerdict } from '../auth/types.js'
 import type { FaultDecision } from '../faults/select.js'
+import type { ThrottleVerdict } from '../throttle/throttle.js'
 
 /**
  * Decisions the fast path took for a request before handing it to Fastify. Taking them again
@@ -9,6 +10,8 @@ import type { FaultDecision } from '../faults/select.js'
  */
 export interface PriorDecisions {
   auth: AuthVerdict
+  /** `null`: decided, no policy applies. */
+  throttle?: ThrottleVerdict | null
   fault?: FaultDecision | null
 }
 

@@ -8,11 +8,15 @@ import type { Journal } from '../journal/journal.js'
 import type { RouteStats } from '../metrics/request-stats.js'
 import { newRequestId } from '../plugins/request-id.js'
 import type { FindBody } from '../store/lookup.js'
+import type { Throttle } from '../throttle/throttle.js'
 import { plainLookupKey } from './match.js'
 import { handOver } from './prior.js'
 
 export interface FastPathOptions {
   authenticate: Authenticator
+  throttle: Throttle
+  /** A --latency distribution is set: every answer waits, which Fastify's path does. */
+  latency: boolean
   decideFault: FaultDecider
   findBody: FindBody
   journal: Journal
@@ -37,7 +41,7 @@ const JSON_TYPE = 'application/json; charset=utf-8'
  * path. The answer is the same as Fastify's, byte for byte but for the request id and the Date
  * (test/fast-path.test.ts compares the two), and so are the journal entry, the metrics and the log line.
  */
-export function createFastPath ({ authenticate, decideFault, findBody, journal, stats, log, logRequests }: FastPathOptions): FastPath {
+export function createFastPath ({ authenticate, throttle, latency, decideFault, findBody, journal, stats, log, logRequests }: FastPathOptions): FastPath {
   return (req, res) => {
     if (req.method !== 'GET') return false
     const url = req.url!
@@ -49,6 +53,14 @@ export function createFastPath ({ authenticate, decideFault, findBody, journal, 
     const started = performance.now()
     const verdict = authenticate({ method: 'GET', url, headers })
     if (verdict.error !== undefined) return handOver(req, { auth: verdict })
+    // Counted once, here: a refusal, the debug headers and a latency wait are Fastify's to answer.
+    let limits
+    try {
+      limits = throttle({ projectId: key.projectId, headers, ip: req.socket.remoteAddress }) ?? null
+    } catch {
+      return handOver(req, { auth: verdict })
+    }
+    if (latency || limits?.tripped !== undefined || headers['x-apig-mode'] !== undefined) return handOver(req, { auth: verdict, throttle: limits })
     // A store that throws (SQLITE_BUSY among workers, a disk error) leaves the request to Fastify,
     // which takes the failed step again and answers the catalogue's 500 if it fails again. A failed
     // fault decision's counters were rolled back with its transaction (a PRNG draw is not).
@@ -56,16 +68,16 @@ export function createFastPath ({ authenticate, decideFault, findBody, journal, 
     try {
       fault = decideFault(key, headers)
     } catch {
-      return handOver(req, { auth: verdict })
+      return handOver(req, { auth: verdict, throttle: limits })
     }
-    if (fault !== undefined) return handOver(req, { auth: verdict, fault })
+    if (fault !== undefined) return handOver(req, { auth: verdict, throttle: limits, fault })
     let body: string | undefined
     try {
       body = findBody(key.projectId, key.transactionId)
     } catch {
-      return handOver(req, { auth: verdict, fault: null })
+      return handOver(req, { auth: verdict, throttle: limits, fault: null })
     }
-    if (body === undefined) return handOver(req, { auth: verdict, fault: null })
+    if (body === undefined) return handOver(req, { auth: verdict, throttle: limits, fault: null })
 
     const id = newRequestId()
     res.writeHead(200, ['x-request-id', id, 'content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body))])

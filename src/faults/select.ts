@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { drawLatency } from '../latency/distribution.js'
 import type { Rng } from '../random.js'
 import { FAULT_KINDS, MAX_FAULT_MS, type FaultAction, type FaultRule } from '../schemas/faults.js'
 
@@ -60,12 +61,14 @@ export function ruleMatcher (rule: FaultRule): RuleMatcher {
 export const matchesRule = (rule: FaultRule, req: FaultRequest): boolean => ruleMatcher(rule)(req)
 
 export function kindOf (action: FaultAction): FaultKind {
-  return action.kind ?? (action.status === undefined && action.delay_ms !== undefined ? 'delay' : 'error')
+  return action.kind ?? (action.status === undefined && (action.delay_ms !== undefined || action.latency !== undefined) ? 'delay' : 'error')
 }
 
+/** The wait before a rule's action: delay_ms, plus jitter, plus a draw from its latency distribution, capped. */
 function decide (id: string, action: FaultAction, rng: Rng): FaultDecision {
   const jitter = action.jitter_ms ? Math.floor(rng() * action.jitter_ms) : 0
-  return { ruleId: id, kind: kindOf(action), waitMs: Math.min((action.delay_ms ?? 0) + jitter, MAX_FAULT_MS), action }
+  const drawn = action.latency === undefined ? 0 : drawLatency(action.latency, rng)
+  return { ruleId: id, kind: kindOf(action), waitMs: Math.min((action.delay_ms ?? 0) + jitter + drawn, MAX_FAULT_MS), action }
 }
 
 /**
@@ -88,6 +91,12 @@ export function selectFault (req: FaultRequest, rules: readonly RuleState[], rng
   return { counters }
 }
 
+const PREFER_DELAY = /(?:^|[\s,;])delay=(\d{1,9})(?=$|[\s,;])/
+
+/** Whether a Prefer header asks for a delay, which then replaces the --latency wait for that request. */
+export const prefersDelay = (header: string | string[] | undefined): boolean =>
+  header !== undefined && PREFER_DELAY.test(Array.isArray(header) ? header.join(',') : header)
+
 /**
  * Prism's convention: `Prefer: code=503` and/or `Prefer: delay=200` force a fault for one request.
  * Returns undefined when the header asks for neither (or asks for a status that is not an error).
@@ -96,7 +105,7 @@ export function preferFault (header: string | string[] | undefined): FaultDecisi
   if (header === undefined) return undefined
   const text = Array.isArray(header) ? header.join(',') : header
   const code = /(?:^|[\s,;])code=(\d{3})(?=$|[\s,;])/.exec(text)
-  const delay = /(?:^|[\s,;])delay=(\d{1,9})(?=$|[\s,;])/.exec(text)
+  const delay = PREFER_DELAY.exec(text)
   const status = code ? Number(code[1]) : undefined
   const errorStatus = status !== undefined && status >= 400 && status <= 599 ? status : undefined
   if (errorStatus === undefined && !delay) return undefined

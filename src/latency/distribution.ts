@@ -1,5 +1,5 @@
 import { Value } from '@sinclair/typebox/value'
-import { ConfigError } from '../config.js'
+import { ConfigError } from '../config-error.js'
 import type { Rng } from '../random.js'
 import { LatencySchema, MAX_LATENCY_MS, type Latency } from '../schemas/latency.js'
 

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { CloudError } from '../errors.js'
 import { FAULT_KINDS } from '../schemas/faults.js'
+import { POLICY_NAMES, type PolicyName } from '../schemas/rate-limits.js'
 import { NamedCounts, RouteStats } from './request-stats.js'
 
 export const AUTH_FAILURE_REASONS = ['missing_credentials', 'bad_signature', 'unknown_ak', 'ak_locked', 'unknown_token', 'token_expired', 'admin_token', 'other'] as const
@@ -42,6 +43,7 @@ export function createMetrics (sources: MetricsSources) {
   const routes = new Map<string, RouteStats>()
   const faults = new NamedCounts(FAULT_KINDS)
   const authFailures = new NamedCounts(AUTH_FAILURE_REASONS)
+  const throttled = new NamedCounts(POLICY_NAMES)
   const statsFor = (method: string, route: string): RouteStats => {
     const key = `${method} ${route}`
     let stats = routes.get(key)
@@ -54,7 +56,7 @@ export function createMetrics (sources: MetricsSources) {
     /** The Prometheus text of the counts so far. */
     async exposition (): Promise<{ contentType: string, text: string }> {
       registry ??= import('./prometheus.js').then(({ createRegistry }) =>
-        createRegistry({ routes: () => routes.values(), faults, authFailures, sources }))
+        createRegistry({ routes: () => routes.values(), faults, authFailures, throttled, sources }))
       const r = await registry
       return { contentType: r.contentType, text: await r.metrics() }
     },
@@ -88,6 +90,8 @@ export function createMetrics (sources: MetricsSources) {
         done()
       })
     },
+    /** A call refused by a throttling policy (429 APIGW.0308). */
+    throttled: (policy: PolicyName): void => throttled.inc(policy),
     /** The counters of one route, for requests answered outside Fastify (the fast path). */
     routeStats: statsFor,
     /** A request whose connection a fault took over (reset, hang): no onResponse runs for it. */

@@ -44,11 +44,12 @@ export interface Counted {
   routes: () => Iterable<RouteStats>
   faults: NamedCounts<string>
   authFailures: NamedCounts<string>
+  throttled: NamedCounts<string>
   sources: MetricsSources
 }
 
 /** A registry of the app's own (several apps may share a process), whose series are built from the counts at each scrape. */
-export function createRegistry ({ routes, faults, authFailures, sources }: Counted): Registry {
+export function createRegistry ({ routes, faults, authFailures, throttled, sources }: Counted): Registry {
   const registry = new Registry()
   registry.registerMetric(new Counter({
     name: 'wks_emulator_http_requests_total',
@@ -74,6 +75,7 @@ export function createRegistry ({ routes, faults, authFailures, sources }: Count
     }))
   }
   counted('wks_emulator_faults_injected_total', 'Faults applied to emulated-API requests, by kind (rules and Prefer headers).', 'kind', faults)
+  counted('wks_emulator_throttled_total', 'Calls refused with 429 APIGW.0308, by the throttling policy that refused them.', 'policy', throttled)
   counted('wks_emulator_auth_failures_total', 'Requests refused with 401, by reason (admin_token: the control plane\'s --admin-token).', 'reason', authFailures)
   const gauge = (name: string, help: string, read: () => number): void => {
     registry.registerMetric(new Gauge({ name, help, registers: [], collect () { this.set(read()) } }))

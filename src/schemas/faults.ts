@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ProjectIdSchema, TransactionIdSchema } from './access-stages.js'
+import { LatencySchema } from './latency.js'
 import { stringEnum } from './string-enum.js'
 
-export const FAULT_KINDS = ['error', 'delay', 'reset', 'malformed', 'hang'] as const
+export const FAULT_KINDS = ['error', 'delay', 'reset', 'malformed', 'hang', 'dribble'] as const
 /** No fault keeps a connection longer than this, whatever a rule asks. */
 export const MAX_FAULT_MS = 300_000
 
@@ -18,14 +19,18 @@ export const FaultMatchSchema = Type.Object({
 export const FaultActionSchema = Type.Object({
   kind: Type.Optional(stringEnum(FAULT_KINDS, {
     description: 'error: answer status and body; delay: wait, then answer normally; reset: destroy the connection; ' +
-      'malformed: a 200 whose JSON is cut short; hang: send nothing until the client goes away (at most 5 minutes). ' +
-      'Default: error when status is given or delay_ms is not, else delay.'
+      'malformed: a 200 whose JSON is cut short; hang: send nothing until the client goes away (at most 5 minutes); ' +
+      'dribble: send the 200 body in `chunks` pieces over `over_ms`. ' +
+      'Default: error when status is given or neither delay_ms nor latency is, else delay.'
   })),
   status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599, description: 'For kind error (default 500).' })),
   error_code: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Default: the catalogue code for the status.' })),
   error_msg: Type.Optional(Type.String({ maxLength: 1024, description: 'Default: the catalogue message for the status.' })),
   delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_MS, description: 'Wait before acting (any kind).' })),
-  jitter_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_MS, description: 'Extra random wait in [0, jitter_ms), from the seeded PRNG.' }))
+  jitter_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_MS, description: 'Extra random wait in [0, jitter_ms), from the seeded PRNG.' })),
+  latency: Type.Optional(LatencySchema),
+  chunks: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'For kind dribble: pieces the body is sent in (default 5).' })),
+  over_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_MS, description: 'For kind dribble: time from the first piece to the last (default 1000).' }))
 }, { additionalProperties: false })
 
 export const FaultRuleSchema = Type.Object({

@@ -12,16 +12,17 @@ export type PolicyName = typeof POLICY_NAMES[number]
 export const RATE_WINDOWS = ['1 second', '1 minute'] as const
 export type RateWindow = typeof RATE_WINDOWS[number]
 
-export const RatePolicySchema = Type.Object({
+const ratePolicy = (description?: string) => Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'Calls allowed per window.' }),
   window: stringEnum(RATE_WINDOWS, { description: 'Fixed window, aligned to the epoch (second or minute boundaries).' })
-}, { additionalProperties: false })
+}, { additionalProperties: false, description })
+export const RatePolicySchema = ratePolicy()
 export type RatePolicy = Static<typeof RatePolicySchema>
 
 export const RateLimitsSchema = Type.Object({
-  api: Type.Optional({ ...RatePolicySchema, description: 'All callers of the API together.' }),
-  user: Type.Optional({ ...RatePolicySchema, description: 'Per user: the AK of an AK/SK signature, or the X-Auth-Token.' }),
-  ip: Type.Optional({ ...RatePolicySchema, description: 'Per source IP address.' })
+  api: Type.Optional(ratePolicy('All callers of the API together.')),
+  user: Type.Optional(ratePolicy('Per user: the AK of an AK/SK signature, or the X-Auth-Token.')),
+  ip: Type.Optional(ratePolicy('Per source IP address.'))
 }, { title: 'RateLimits', additionalProperties: false })
 export type RateLimits = Static<typeof RateLimitsSchema>
 

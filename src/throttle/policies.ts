@@ -1,4 +1,4 @@
-import { ConfigError } from '../config.js'
+import { ConfigError } from '../config-error.js'
 import { POLICY_NAMES, type PolicyName, type RateLimits, type RatePolicy, type RateWindow } from '../schemas/rate-limits.js'
 
 export const WINDOW_MS: Record<RateWindow, number> = { '1 second': 1000, '1 minute': 60_000 }
@@ -27,13 +27,6 @@ export function parseRateLimitFlag (text: string): RateLimits {
   }
   return policies
 }
-
-/**
- * The gateway's 429 wording (APIG error APIGW.0308):
- * `The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second`.
- */
-export const throttledMessage = (policy: PolicyName, { limit, window }: RatePolicy): string =>
-  `The throttling threshold has been reached: policy ${policy} over ratelimit,limit:${limit},time:${window}`
 
 /** An `X-Apig-RateLimit-*` value, as the gateway's debug mode shows it: `remain:9,limit:10,time:1 second`. */
 export const rateLimitHeaderValue = (remaining: number, { limit, window }: RatePolicy): string =>

@@ -1,10 +1,11 @@
 import t from 'tap'
 import { fixedClock } from '../../src/clock/clock.js'
 import { createMemoryCounters } from '../../src/throttle/counter.js'
-import { parseRateLimitFlag, throttledMessage, type PolicySet } from '../../src/throttle/policies.js'
+import { parseRateLimitFlag, type PolicySet } from '../../src/throttle/policies.js'
 import { createThrottle, throttleCall, userOf } from '../../src/throttle/throttle.js'
 import { rateLimitHeaders, wantsDebug } from '../../src/throttle/view.js'
 import { ConfigError } from '../../src/config.js'
+import { errors } from '../../src/errors.js'
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0)
 const AK = (ak: string) => ({ authorization: `SDK-HMAC-SHA256 Access=${ak}, SignedHeaders=host;x-sdk-date, Signature=abcd` })
@@ -28,8 +29,8 @@ t.test('the flag', async (t) => {
 })
 
 t.test('the gateway wording and debug header values', async (t) => {
-  t.equal(throttledMessage('user', { limit: 10, window: '1 second' }), 'The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second')
-  t.equal(throttledMessage('ip', { limit: 600, window: '1 minute' }), 'The throttling threshold has been reached: policy ip over ratelimit,limit:600,time:1 minute')
+  t.equal(errors.rateLimited('user', 10, '1 second').message, 'The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second')
+  t.equal(errors.rateLimited('ip', 600, '1 minute').message, 'The throttling threshold has been reached: policy ip over ratelimit,limit:600,time:1 minute')
   t.ok(wantsDebug('debug'))
   t.ok(wantsDebug(' Debug '))
   t.notOk(wantsDebug(undefined))

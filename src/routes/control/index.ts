@@ -4,8 +4,10 @@ import type { EmulatorState } from '../../emulator-state.js'
 import { healthRoute } from '../health.js'
 import { openapiRoute } from '../openapi.js'
 import { installAdminAuth } from './admin-auth.js'
+import { clockRoutes } from './clock.js'
 import { faultsRoutes } from './faults.js'
 import { metricsRoute } from './metrics.js'
+import { rateLimitsRoutes } from './rate-limits.js'
 import { requestsRoutes } from './requests.js'
 import { resetRoute } from './reset.js'
 import { transactionsRoutes } from './transactions.js'
@@ -30,6 +32,12 @@ export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app,
   await app.register(transactionsRoutes, { store: state.transactions })
   await app.register(faultsRoutes, { faults: state.faults })
   await app.register(requestsRoutes, { journal: state.journal })
+  await app.register(rateLimitsRoutes, { rateLimits: state.rateLimits })
+  await app.register(clockRoutes, {
+    clock: state.clock,
+    setOffset: (offsetMs) => state.settings.set('clockOffsetMs', offsetMs),
+    restoreOffset: () => state.settings.restore('clockOffsetMs')
+  })
   if (metrics) await app.register(metricsRoute, { metrics })
   await app.register(resetRoute, {
     reset: (projectId) => {
