@@ -1,0 +1,78 @@
+import t from 'tap'
+import { request } from 'node:http'
+import { build, DOC_BODY, DOC_PROJECT, DOC_TRANSACTION, stagesUrl, TOKEN } from '../helper.js'
+import type { Config } from '../../src/config.js'
+
+const DOC = stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`)
+
+async function serve (t: Tap.Test, config: Partial<Config>): Promise<string> {
+  const app = await build(t, config)
+  return await app.listen({ host: '127.0.0.1', port: 0 })
+}
+
+async function timed (url: string, headers: Record<string, string> = {}): Promise<{ status: number, ms: number, body: string }> {
+  const started = performance.now()
+  const res = await fetch(url, { headers: { ...TOKEN, ...headers } })
+  const body = await res.text()
+  return { status: res.status, ms: performance.now() - started, body }
+}
+
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
+
+t.test('--latency fixed: every answer waits; Prefer: delay= wins for its request', async (t) => {
+  const base = await serve(t, { latency: 'fixed:ms=300' })
+  const slow = await timed(base + DOC)
+  t.equal(slow.body, DOC_BODY)
+  t.ok(slow.ms >= 295, `waited ${slow.ms.toFixed(0)} ms`)
+  const preferred = await timed(base + DOC, { Prefer: 'delay=0' })
+  t.equal(preferred.status, 200)
+  t.ok(preferred.ms < 250, `Prefer: delay=0 answered in ${preferred.ms.toFixed(0)} ms`)
+  const refused = await fetch(base + DOC)
+  t.equal(refused.status, 401, 'the gateway refuses before the backend\'s latency')
+})
+
+t.test('--latency lognormal: sample median and spread near the distribution\'s, reproducible by seed', async (t) => {
+  const base = await serve(t, { latency: 'lognormal:median=40,sigma=0.5,cap=400', seed: 42 })
+  const samples: number[] = []
+  for (let i = 0; i < 40; i++) samples.push((await timed(base + DOC)).ms)
+  const m = median(samples)
+  // Wide bounds: the machine is shared and a loaded event loop only adds time.
+  t.ok(m >= 30 && m <= 90, `median ${m.toFixed(1)} ms near 40`)
+  t.ok(Math.min(...samples) < m && Math.max(...samples) > m * 1.2, 'the draws spread out')
+  t.ok(Math.max(...samples) < 400 + 300, 'capped')
+})
+
+t.test('a fault rule with a latency distribution, and the dribble kind', async (t) => {
+  const base = await serve(t, {})
+  const add = async (rule: unknown) => await fetch(base + '/_emulator/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) })
+  let res = await add({ id: 'slow', match: { transaction_id: DOC_TRANSACTION }, action: { latency: { distribution: 'uniform', min: 200, max: 250 } }, times: 1 })
+  t.equal(res.status, 201)
+  t.same((await res.json()).action, { latency: { distribution: 'uniform', min: 200, max: 250 } })
+  const slow = await timed(base + DOC)
+  t.equal(slow.body, DOC_BODY)
+  t.ok(slow.ms >= 195, `uniform 200-250: waited ${slow.ms.toFixed(0)} ms`)
+
+  res = await add({ id: 'drip', action: { kind: 'dribble', chunks: 4, over_ms: 600 }, times: 1 })
+  t.equal(res.status, 201)
+  const { port } = new URL(base)
+  const arrivals = await new Promise<Array<{ at: number, bytes: string }>>((resolve, reject) => {
+    const started = performance.now()
+    request({ host: '127.0.0.1', port, path: DOC, headers: TOKEN }, (response) => {
+      t.equal(response.statusCode, 200)
+      t.equal(response.headers['content-length'], String(Buffer.byteLength(DOC_BODY)), 'the length is announced up front')
+      const got: Array<{ at: number, bytes: string }> = []
+      response.on('data', (chunk: Buffer) => got.push({ at: performance.now() - started, bytes: chunk.toString() }))
+      response.on('end', () => resolve(got))
+    }).on('error', reject).end()
+  })
+  t.equal(arrivals.length, 4, 'four pieces')
+  t.equal(arrivals.map((a) => a.bytes).join(''), DOC_BODY, 'which make the whole body')
+  t.ok(arrivals[3].at - arrivals[0].at >= 550, `spread over ~600 ms (${(arrivals[3].at - arrivals[0].at).toFixed(0)})`)
+  const journal = await (await fetch(base + '/_emulator/requests?limit=1')).json()
+  t.has(journal.requests[0], { status: 200, fault_id: 'drip', outcome: 'fault:dribble' })
+
+  res = await add({ action: { latency: { distribution: 'lognormal', median: 10 } } })
+  t.equal(res.status, 400, 'a distribution without its parameters is refused')
+})
+
+declare namespace Tap { type Test = import('tap').Test }
