@@ -88,6 +88,8 @@ export function scenarios ({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeys
     load: load ?? (() => ({ path: DOC_PATH, headers: TOKEN }))
   })
   const warn = ['--log-level', 'warn']
+  // Every policy set, far above any rate reached: each request is counted three times and never refused.
+  const generous = ['--rate-limit', 'api=1000000000/s,user=1000000000/s,ip=1000000000/s']
   return [
     { id: 'baseline', label: 'bare Fastify, same 200 body', flags: [], server: { name: 'baseline', args: [bareJs, '{port}'], ...ready }, load: () => ({ path: DOC_PATH }) },
     emulator('a-info', '(a) default config, log level info', []),
@@ -108,12 +110,14 @@ export function scenarios ({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeys
     emulator('e', '(e) 1 M-row file DB, random keys', [...warn, '--db', bigDb],
       () => ({ path: DOC_PATH, headers: TOKEN, pathsFile: keysFile })),
     emulator('w1', 'file DB, --workers 1', [...warn, '--db', join(dir, 'workers-1.sqlite'), '--workers', '1']),
-    emulator('w2', 'file DB, --workers 2', [...warn, '--db', join(dir, 'workers-2.sqlite'), '--workers', '2'])
+    emulator('w2', 'file DB, --workers 2', [...warn, '--db', join(dir, 'workers-2.sqlite'), '--workers', '2']),
+    emulator('g', '(g) (a at warn) + a generous --rate-limit on api, user and ip (the cost of counting)', [...warn, ...generous]),
+    emulator('w2g', 'file DB, --workers 2 + the generous --rate-limit (counts shared through SQLite)', [...warn, '--db', join(dir, 'workers-2g.sqlite'), '--workers', '2', ...generous])
   ]
 }
 
 /** Scenarios without a target of their own, measured in the first round only. */
-export const FIRST_ROUND_ONLY: ReadonlySet<string> = new Set(['c-fresh'])
+export const FIRST_ROUND_ONLY: ReadonlySet<string> = new Set(['c-fresh', 'w2g'])
 
 /** The measuring order of one round: the baseline again halfway, so every ratio has a near neighbour. */
-export const ROUND_ORDER = ['baseline', 'a-info', 'a-warn', 'b', 'c', 'c-fresh', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2']
+export const ROUND_ORDER = ['baseline', 'a-info', 'a-warn', 'b', 'c', 'c-fresh', 'g', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2', 'w2g']

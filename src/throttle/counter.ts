@@ -15,12 +15,6 @@ export interface WindowCount {
 
 export const windowStartOf = (now: number, windowMs: number): number => now - (((now % windowMs) + windowMs) % windowMs)
 
-/** The count after one more call at `now`: one more in the same window, else 1 in a new one. */
-export function countCall (previous: WindowCount | undefined, windowMs: number, now: number): WindowCount {
-  const windowStart = windowStartOf(now, windowMs)
-  return previous?.windowStart === windowStart ? { windowStart, count: previous.count + 1 } : { windowStart, count: 1 }
-}
-
 /** The calls counted so far in the window holding `now` (0 when the count is of an earlier window). */
 export const countNow = (stored: WindowCount | undefined, windowMs: number, now: number): number =>
   stored?.windowStart === windowStartOf(now, windowMs) ? stored.count : 0
@@ -47,9 +41,12 @@ export function createMemoryCounters (): CounterStore {
     charge (keys, now) {
       if (counts.size > PRUNE_AT) for (const [key, c] of counts) if (c.windowStart < now - LONGEST_WINDOW_MS) counts.delete(key)
       return keys.map(({ key, windowMs }) => {
-        const next = countCall(counts.get(key), windowMs, now)
-        counts.set(key, next)
-        return next.count
+        const stored = counts.get(key)
+        const windowStart = windowStartOf(now, windowMs)
+        // Counted in place within a window: no new object per call.
+        if (stored?.windowStart === windowStart) return ++stored.count
+        counts.set(key, { windowStart, count: 1 })
+        return 1
       })
     },
     peek (prefix, windowMs, now) {
