@@ -25,6 +25,7 @@ export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> =
         200: AccessStagesBodySchema,
         400: { ...ErrorBodySchema, description: 'Invalid request from the client.' },
         401: { ...ErrorBodySchema, description: 'Authentication failed.' },
+        429: { ...ErrorBodySchema, description: 'Over a throttling policy (APIGW.0308).' },
         500: { ...ErrorBodySchema, description: 'Internal error.' }
       }
     }

@@ -15,7 +15,7 @@ t.test('the document is valid OpenAPI 3', async (t) => {
   await t.resolves(SwaggerParser.validate(doc))
   t.equal(doc.openapi, '3.0.3')
   const op = doc.paths['/v2/{project_id}/statistics/metrics/access-stages'].get
-  t.same(Object.keys(op.responses).sort(), ['200', '400', '401', '500'])
+  t.same(Object.keys(op.responses).sort(), ['200', '400', '401', '429', '500'])
 })
 
 t.test('served at /_emulator/openapi.json', async (t) => {
