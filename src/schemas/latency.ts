@@ -16,7 +16,7 @@ export const LatencySchema = Type.Union([
   Type.Object({ distribution: Type.Literal('uniform'), min: ms('Shortest delay.'), max: ms('Longest delay.'), cap }, { additionalProperties: false }),
   Type.Object({
     distribution: Type.Literal('lognormal'),
-    median: Type.Number({ exclusiveMinimum: 0, maximum: MAX_LATENCY_MS, description: 'Median delay, ms.' }),
+    median: Type.Number({ minimum: 0.001, maximum: MAX_LATENCY_MS, description: 'Median delay, ms.' }),
     sigma: Type.Number({ minimum: 0, maximum: 4, description: 'Spread: the standard deviation of ln(delay); 0.25 is tight, 1 is a long tail.' }),
     cap
   }, { additionalProperties: false })
