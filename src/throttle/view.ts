@@ -20,7 +20,7 @@ export function policiesView (rules: RateLimits, scope: string, counters: Counte
 }
 
 /**
- * The headers the gateway adds in debug mode (`X-Apig-Mode: debug`, APIG user guide "Response
+ * The headers (lower case, the form Node writes) the gateway adds in debug mode (`X-Apig-Mode: debug`, APIG user guide "Response
  * Headers"): one `X-Apig-RateLimit-<policy>` per policy in force, and `-api-allenv`, the API's
  * default limit, which here is the `api` policy when one is set.
  */
@@ -28,8 +28,8 @@ export function rateLimitHeaders (verdict: ThrottleVerdict | undefined): Array<[
   if (verdict === undefined) return []
   const headers: Array<[string, string]> = []
   for (const { policy, rule, remaining } of verdict.counts) {
-    headers.push([`X-Apig-RateLimit-${policy}`, rateLimitHeaderValue(remaining, rule)])
-    if (policy === 'api') headers.push(['X-Apig-RateLimit-api-allenv', rateLimitHeaderValue(remaining, rule)])
+    headers.push([`x-apig-ratelimit-${policy}`, rateLimitHeaderValue(remaining, rule)])
+    if (policy === 'api') headers.push(['x-apig-ratelimit-api-allenv', rateLimitHeaderValue(remaining, rule)])
   }
   return headers
 }

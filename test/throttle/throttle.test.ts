@@ -77,9 +77,9 @@ t.test('debug headers', async (t) => {
   const set: PolicySet = { global: { api: { limit: 200, window: '1 second' }, user: { limit: 10, window: '1 second' } }, projects: {} }
   const verdict = throttleCall({ headers: AK('AK1') }, set, createMemoryCounters(), T0)
   t.same(rateLimitHeaders(verdict), [
-    ['X-Apig-RateLimit-api', 'remain:199,limit:200,time:1 second'],
-    ['X-Apig-RateLimit-api-allenv', 'remain:199,limit:200,time:1 second'],
-    ['X-Apig-RateLimit-user', 'remain:9,limit:10,time:1 second']
+    ['x-apig-ratelimit-api', 'remain:199,limit:200,time:1 second'],
+    ['x-apig-ratelimit-api-allenv', 'remain:199,limit:200,time:1 second'],
+    ['x-apig-ratelimit-user', 'remain:9,limit:10,time:1 second']
   ])
   t.same(rateLimitHeaders(undefined), [])
 })
