@@ -13,6 +13,7 @@ t.test('defaults are the contract\'s', async (t) => {
     logLevel: 'info',
     seed: 0,
     prefer: true,
+    clockOffset: 0,
     workers: 1
   })
 })

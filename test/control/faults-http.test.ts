@@ -24,7 +24,7 @@ t.test('error: status with the catalogue body, or the rule\'s own code and messa
   const throttled = await get(emulator)
   t.same(await throttled.json(), {
     error_code: 'APIGW.0308',
-    error_msg: 'The throttling threshold has been reached: policy user over ratelimit,limit:200,time:1 second',
+    error_msg: 'The throttling threshold has been reached: policy api over ratelimit,limit:200,time:1 second',
     request_id: throttled.headers.get('x-request-id')
   })
   await emulator.addFault({ action: { status: 503, error_code: 'WKS.9999', error_msg: 'custom' }, times: 1 })
@@ -148,7 +148,7 @@ t.test('rule validation and deletion', async (t) => {
   const emulator = await start(t)
   const bad = await fetch(emulator.url + '/_emulator/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: { kind: 'explode' } }) })
   t.equal(bad.status, 400)
-  t.same(await bad.json(), { error_code: 'WKS.0001', error_msg: 'Invalid request body: field action.kind must be one of error, delay, reset, malformed, hang.' })
+  t.same(await bad.json(), { error_code: 'WKS.0001', error_msg: 'Invalid request body: field action.kind must be one of error, delay, reset, malformed, hang, dribble.' })
   const rule = await emulator.addFault({ action: { status: 500 } })
   t.equal(rule.id, 'fault-1')
   await emulator.admin.deleteFault(rule.id)
