@@ -21,6 +21,8 @@ import { installJournal, recordRequest } from './journal/hook.js'
 import { createMetrics } from './metrics/metrics.js'
 import { ACCESS_STAGES_URL, accessStagesRoute } from './routes/access-stages.js'
 import { CONTROL_BODY_LIMIT, controlPlane } from './routes/control/index.js'
+import { dashboardRoutes } from './routes/dashboard.js'
+import { DASHBOARD_DIR } from './dashboard-dir.js'
 import { validatorCompiler } from './schemas/validator.js'
 import { openDb } from './store/db.js'
 import { loadFixtures } from './store/fixtures.js'
@@ -35,6 +37,8 @@ export interface BuildOptions {
   limits?: Partial<ServerLimits>
   /** False sends every request through Fastify (the fast path's own test compares the two). */
   fastPath?: boolean
+  /** The built dashboard's folder (default dist/ui/ of the package). */
+  dashboardDir?: string
 }
 
 /** Builds the emulator without listening; the CLI and the tests both start it this way. */
@@ -96,7 +100,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     installJournal(api, state.journal)
     await api.register(accessStagesRoute, { findBody })
   })
-  await app.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics })
+  await app.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics })
+  await app.register(dashboardRoutes, { dir: options.dashboardDir ?? DASHBOARD_DIR })
   await app.ready()
   if (options.fastPath !== false) {
     putInFront(app.server, createFastPath({
