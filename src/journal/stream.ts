@@ -12,7 +12,10 @@ export const HEARTBEAT_MS = 15_000
 
 export type StreamFilter = Omit<JournalFilter, 'limit'>
 
-/** One listener: `send` returns false once the listener is gone (it is then forgotten). */
+/**
+ * One listener: `send` gets the frames of one poll together and returns false once the listener
+ * is gone (it is then forgotten).
+ */
 export interface StreamListener {
   filter: StreamFilter
   send: (frame: string) => boolean
@@ -41,11 +44,8 @@ export function createJournalStream (journal: Journal, { pollMs = POLL_MS, heart
   let poller: NodeJS.Timeout | undefined
   let heartbeat: NodeJS.Timeout | undefined
 
-  const deliver = (frame: string, entry?: JournalEntry): void => {
-    for (const l of listeners) {
-      if (entry !== undefined && !matchesFilter(l.filter, entry)) continue
-      if (!l.send(frame)) listeners.delete(l)
-    }
+  const heartbeatAll = (): void => {
+    for (const l of listeners) if (!l.send(HEARTBEAT)) listeners.delete(l)
     if (listeners.size === 0) stop()
   }
 
@@ -55,15 +55,19 @@ export function createJournalStream (journal: Journal, { pollMs = POLL_MS, heart
     if (last < cursor || last - cursor > POLL_BATCH) cursor = Math.max(last - POLL_BATCH, 0)
     if (last === cursor) return
     const entries = journal.after(cursor, POLL_BATCH)
-    if (entries.length > 0) cursor = entries[entries.length - 1].seq
-    for (const entry of entries) {
-      if (listeners.size === 0) return
-      let frame: string | undefined
-      for (const l of listeners) {
+    if (entries.length === 0) return
+    cursor = entries[entries.length - 1].seq
+    // Each entry is serialised once; each listener gets what it matches in one write.
+    const frames = new Map<JournalEntry, string>()
+    for (const l of listeners) {
+      let batch = ''
+      for (const entry of entries) {
         if (!matchesFilter(l.filter, entry)) continue
-        frame ??= frameOf(entry)
-        if (!l.send(frame)) listeners.delete(l)
+        let frame = frames.get(entry)
+        if (frame === undefined) { frame = frameOf(entry); frames.set(entry, frame) }
+        batch += frame
       }
+      if (batch !== '' && !l.send(batch)) listeners.delete(l)
     }
     if (listeners.size === 0) stop()
   }
@@ -84,13 +88,15 @@ export function createJournalStream (journal: Journal, { pollMs = POLL_MS, heart
       if (poller === undefined) {
         cursor = journal.lastSeq()
         poller = setInterval(poll, pollMs).unref()
-        heartbeat = setInterval(() => deliver(HEARTBEAT), heartbeatMs).unref()
+        heartbeat = setInterval(heartbeatAll, heartbeatMs).unref()
       }
       if (lastSeq !== undefined && lastSeq < cursor) {
+        let batch = ''
         for (const entry of journal.after(Math.max(lastSeq, cursor - REPLAY_MAX), REPLAY_MAX)) {
           if (entry.seq > cursor) break
-          if (matchesFilter(listener.filter, entry) && !listener.send(frameOf(entry))) return () => {}
+          if (matchesFilter(listener.filter, entry)) batch += frameOf(entry)
         }
+        if (batch !== '' && !listener.send(batch)) return () => {}
       }
       listeners.add(listener)
       return () => {

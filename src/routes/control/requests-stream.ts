@@ -6,10 +6,11 @@ import { RequestsStreamQuerySchema } from '../../schemas/control.js'
 import { ErrorBodySchema } from '../../schemas/error-body.js'
 
 /**
- * Bytes a client may leave unread (in the response and its socket's buffers) before it is dropped:
- * about a thousand entries. A client that stops reading costs at most this, never more.
+ * Bytes a client may leave unread in the server's buffers (beyond what the kernel's socket buffers
+ * took) before it is dropped: a few thousand entries. A client that stops reading costs at most
+ * this plus one poll's entries (POLL_BATCH), never more; one that reads keeps up with bursts.
  */
-export const MAX_UNREAD_BYTES = 256 * 1024
+export const MAX_UNREAD_BYTES = 1024 * 1024
 /** Clients wait this long before reconnecting (the SSE `retry` field). */
 const RETRY_MS = 1000
 
@@ -50,13 +51,13 @@ export const requestsStreamRoute: FastifyPluginAsyncTypebox<{ stream: JournalStr
     res.on('error', () => res.destroy())
     const unsubscribe = stream.subscribe({
       filter: { projectId, transactionId, status },
-      send (frame) {
+      send (frames) {
         if (res.destroyed) return false
         if (res.writableLength > MAX_UNREAD_BYTES) {
           res.destroy()
           return false
         }
-        res.write(frame)
+        res.write(frames)
         return true
       },
       end: () => res.end()
