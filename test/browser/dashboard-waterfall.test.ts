@@ -102,6 +102,7 @@ t.test('transactions: paged list with search and filters; a row opens its waterf
   await screenshot(page, 'transactions')
   await page.locator('table.grid tbody tr').first().press('Enter')
   await page.waitForURL(/\/_emulator\/ui\/transactions\/a4a5d4098fb4474fa22cd05f897d6b99\/f2c8a0b4/)
+  await page.locator('svg g.bar').first().waitFor()
   t.equal(await page.locator('svg g.bar').count(), 2)
 
   page.on('dialog', (dialog) => { dialog.accept().catch(() => {}) })

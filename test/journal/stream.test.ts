@@ -10,6 +10,7 @@ import { MAX_UNREAD_BYTES, requestsStreamRoute } from '../../src/routes/control/
 import type { JournalRecord } from '../../src/schemas/journal.js'
 import { validatorCompiler } from '../../src/schemas/validator.js'
 import { openDb } from '../../src/store/db.js'
+import { assertError, build } from '../helper.js'
 
 const record = (projectId: string, transactionId: string, status: number, path = '/v2/p/statistics/metrics/access-stages'): JournalRecord => ({
   at: 1_767_600_000_000,
@@ -157,4 +158,10 @@ t.test('back-pressure: clients that stop reading are dropped after a bounded buf
   t.ok(peak < 10 * (MAX_UNREAD_BYTES + POLL_BATCH * frameBytes) * 1.5, `peak ${mib(peak)} MiB: bounded by 10 × (unread limit + one poll), far below the ${mib(10 * 60_000 * frameBytes)} MiB unbounded buffers would hold`)
   controller.abort()
   await reading
+})
+
+t.test('GET /_emulator/requests/stream: a bad filter or Last-Event-ID is a 400 naming it', async (t) => {
+  const app = await build(t)
+  assertError(t, await app.inject({ url: '/_emulator/requests/stream?status=abc' }), 400, 'WKS.0001', 'Invalid parameter status: must be integer.')
+  assertError(t, await app.inject({ url: '/_emulator/requests/stream', headers: { 'last-event-id': 'x1' } }), 400, 'WKS.0001', 'Invalid parameter Last-Event-ID: must be a journal seq.')
 })
