@@ -133,7 +133,7 @@ t.test('back-pressure: clients that stop reading are dropped after a bounded buf
   const before = process.memoryUsage()
   const slow = await Promise.all(Array.from({ length: 10 }, () => slowClient(port)))
   t.teardown(() => { for (const s of slow) s.destroy() })
-  await sleep(50)
+  for (let i = 0; i < 250 && stream.size() < 11; i++) await sleep(20)
   t.equal(stream.size(), 11, 'ten slow clients and one reading client')
 
   // 60,000 entries (about 19 MiB for each client, 190 MiB for ten if unread data were kept without limit).
