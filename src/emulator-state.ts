@@ -3,7 +3,8 @@ import { createFaultStore } from './faults/store.js'
 import { createRingJournal } from './journal/ring.js'
 import { createSqliteJournal } from './journal/sqlite.js'
 import { createClock } from './clock/clock.js'
-import { rngFromSeed, rngFromText, type Rng } from './random.js'
+import { latencyRngFor } from './latency/distribution.js'
+import { rngFromSeed, type Rng } from './random.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
 import type { FaultRule } from './schemas/faults.js'
 import { sharedByProcesses, type Db } from './store/db.js'
@@ -37,9 +38,7 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
   }
   let random = rngFromSeed(config.seed)
   const rng: Rng = () => random()
-  // Latency draws have a stream of their own, so setting --latency does not change which faults fire.
-  const latencySeed = `latency:${config.seed}`
-  let latencyRandom = rngFromText(latencySeed)
+  let latencyRandom = latencyRngFor(config.seed)
   const latencyRng: Rng = () => latencyRandom()
 
   const startPolicies: PolicySet = { global: config.rateLimit === undefined ? {} : parseRateLimitFlag(config.rateLimit), projects: {} }
@@ -82,7 +81,7 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
       restoreAll.immediate(projectId)
       if (projectId === undefined) {
         random = rngFromSeed(config.seed)
-        latencyRandom = rngFromText(latencySeed)
+        latencyRandom = latencyRngFor(config.seed)
       }
       return { transactions: transactions.count(projectId), faults: faults.count() }
     }

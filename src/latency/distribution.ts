@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value'
 import { ConfigError } from '../config-error.js'
-import type { Rng } from '../random.js'
+import { rngFromText, type Rng } from '../random.js'
 import { LatencySchema, MAX_LATENCY_MS, type Latency } from '../schemas/latency.js'
 
 /**
@@ -20,6 +20,12 @@ export function drawLatency (latency: Latency, rng: Rng): number {
   }
   return Math.min(Math.round(ms), latency.cap ?? MAX_LATENCY_MS, MAX_LATENCY_MS)
 }
+
+/**
+ * The PRNG latency draws come from for `--seed`: a stream of its own, so that setting --latency
+ * does not change which fault rules fire.
+ */
+export const latencyRngFor = (seed: number): Rng => rngFromText(`latency:${seed}`)
 
 /** A standard normal deviate from two uniform draws (Box–Muller). */
 function standardNormal (rng: Rng): number {
