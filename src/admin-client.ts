@@ -4,6 +4,8 @@ import type { TransactionRecord } from './schemas/access-stages.js'
 import type { FaultRule, FaultRuleView } from './schemas/faults.js'
 import type { JournalEntry } from './schemas/journal.js'
 import type { ErrorBody } from './schemas/error-body.js'
+import type { ClockView } from './schemas/clock.js'
+import type { RateLimits, RateLimitsState } from './schemas/rate-limits.js'
 
 export interface RequestFilter {
   project_id?: string
@@ -118,4 +120,15 @@ export class AdminClient {
   async clearRequests (projectId?: string): Promise<number> {
     return (await this.#call<{ count: number }>('DELETE', `/_emulator/requests${query({ project_id: projectId })}`)).count
   }
+
+  /** Replaces the global throttling policies, or the project's own (which then apply to it instead). */
+  setRateLimits (policies: RateLimits, projectId?: string) { return this.#call<RateLimitsState>('PUT', `/_emulator/rate-limits${query({ project_id: projectId })}`, policies) }
+  /** The policies in force, with the calls left in the current window. */
+  rateLimits (projectId?: string) { return this.#call<RateLimitsState>('GET', `/_emulator/rate-limits${query({ project_id: projectId })}`) }
+  deleteRateLimits (projectId?: string) { return this.#call<RateLimitsState>('DELETE', `/_emulator/rate-limits${query({ project_id: projectId })}`) }
+  /** Shifts the emulator's clock by `offsetMs` from the host's (X-Sdk-Date window, expiry, lockouts, throttling windows). */
+  setClock (offsetMs: number) { return this.#call<ClockView>('POST', '/_emulator/clock', { offset_ms: offsetMs }) }
+  clock () { return this.#call<ClockView>('GET', '/_emulator/clock') }
+  /** Back to the start-up offset (--clock-offset). */
+  resetClock () { return this.#call<ClockView>('DELETE', '/_emulator/clock') }
 }

@@ -12,6 +12,8 @@ export type { Config } from './config.js'
 export type { AccessStagesBody, TransactionRecord, UserAccessStage } from './schemas/access-stages.js'
 export type { FaultRule, FaultRuleView } from './schemas/faults.js'
 export type { JournalEntry } from './schemas/journal.js'
+export type { RateLimits, RateLimitsState } from './schemas/rate-limits.js'
+export type { ClockView } from './schemas/clock.js'
 
 /** The CLI's options, camelCased (`unknownTransaction` for --unknown-transaction); all optional. */
 export type EmulatorOptions = Partial<Config>
