@@ -22,7 +22,8 @@ import { createMetrics } from './metrics/metrics.js'
 import { ACCESS_STAGES_URL, accessStagesRoute } from './routes/access-stages.js'
 import { CONTROL_BODY_LIMIT, controlPlane } from './routes/control/index.js'
 import { validatorCompiler } from './schemas/validator.js'
-import { openDb } from './store/db.js'
+import { openDb, type Db } from './store/db.js'
+import { claimDatabase } from './store/lock.js'
 import { loadFixtures } from './store/fixtures.js'
 import { createFindBody } from './store/lookup.js'
 
@@ -61,11 +62,20 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.setValidatorCompiler(validatorCompiler)
   installProtocolAnswers(app.server)
 
-  const db = openDb(config.db, { shared: config.workers > 1 })
+  // A worker serves the file its primary has claimed for the whole cluster.
+  const claim = options.seedState === false ? undefined : claimDatabase(config.db)
+  let db: Db
+  try {
+    db = openDb(config.db, { shared: config.workers > 1 })
+  } catch (err) {
+    claim?.release()
+    throw err
+  }
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })
   app.addHook('onClose', async () => {
     state.journal.flush()
     db.close()
+    claim?.release()
   })
 
   // Callback style: an async hook costs a promise and a microtask on every request.

@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import { createEmulatorState } from '../emulator-state.js'
 import { loadFaultRules } from '../faults/load.js'
 import { openDb } from '../store/db.js'
+import { claimDatabase } from '../store/lock.js'
 import { loadFixtures } from '../store/fixtures.js'
 import { SHUTDOWN, WORKER_ENV } from './worker.js'
 
@@ -37,7 +38,17 @@ export function prepareDatabase (config: Config): void {
  * asks each to finish its requests and waits for them. It serves nothing itself.
  */
 export async function runPrimary (config: Config): Promise<number> {
-  prepareDatabase(config)
+  // Held until the primary exits: no other emulator, single or cluster, starts on this file meanwhile.
+  const claim = claimDatabase(config.db)
+  try {
+    prepareDatabase(config)
+    return await serve(config)
+  } finally {
+    claim.release()
+  }
+}
+
+async function serve (config: Config): Promise<number> {
   const live = new Set<Worker>()
   const crashes: number[] = []
   let stopping = false
