@@ -4,7 +4,12 @@ export interface JournalFilter {
   projectId?: string
   transactionId?: string
   status?: number
-  /** The newest N entries (default all that match). */
+  /**
+   * A cursor: only entries with a larger seq, the oldest N of them (N = `limit`). Without it, the
+   * newest N. Seqs only grow, across clears too, so a reader can follow the journal by its last seq.
+   */
+  afterSeq?: number
+  /** At most this many entries (default all that match). */
   limit?: number
 }
 
@@ -14,6 +19,8 @@ export interface Journal {
   /** Matching entries, oldest first. */
   list: (filter?: JournalFilter) => JournalEntry[]
   count: (filter?: JournalFilter) => number
+  /** The highest seq given so far (0 before the first entry), cleared entries included. */
+  lastSeq: () => number
   clear: (projectId?: string) => number
   /** Commits buffered entries (a no-op where nothing is buffered). */
   flush: () => void

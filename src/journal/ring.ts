@@ -162,12 +162,31 @@ export function createRingJournal (capacity: number): Journal {
     written += offset - start
   }
 
+  // How many entries, oldest first, have a seq <= afterSeq: seqs grow along the ring, so a binary search.
+  const skipped = (afterSeq: number): number => {
+    let lo = 0
+    let hi = size
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (seq[(oldest + mid) % slots] <= afterSeq) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
   return {
     append,
     list (filter: JournalFilter = {}): JournalEntry[] {
       const limit = filter.limit ?? capacity
       const matches = matcher(filter)
       const out: JournalEntry[] = []
+      if (filter.afterSeq !== undefined) {
+        for (let n = skipped(filter.afterSeq); n < size && out.length < limit; n++) {
+          const i = (oldest + n) % slots
+          if (matches(i)) out.push(entryOf(seq[i], recordAt(i)))
+        }
+        return out
+      }
       forEachIndex((i) => {
         if (out.length >= limit) return false
         if (matches(i)) out.push(entryOf(seq[i], recordAt(i)))
@@ -175,6 +194,7 @@ export function createRingJournal (capacity: number): Journal {
       }, true)
       return out.reverse()
     },
+    lastSeq: () => lastSeq,
     count (filter: JournalFilter = {}): number {
       if (filter.projectId === undefined && filter.transactionId === undefined && filter.status === undefined) return size
       const matches = matcher(filter)

@@ -20,9 +20,14 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
   const insertMany = db.prepare<unknown[]>(INSERT + Array(ROWS_AT_ONCE).fill('(?, ?, ?, ?)').join(', '))
   const values: unknown[] = new Array(ROWS_AT_ONCE * 4)
   const trim = db.prepare<[number]>('DELETE FROM journal WHERE seq <= (SELECT max(seq) FROM journal) - ?')
-  const select = db.prepare<{ p: string | null, t: string | null, s: number | null, n: number }, { seq: number, entry: string }>(
-    'SELECT seq, entry FROM journal WHERE (:p IS NULL OR project_id = :p) AND (:t IS NULL OR transaction_id = :t) ' +
-    'AND (:s IS NULL OR status = :s) ORDER BY seq DESC LIMIT :n')
+  const FILTER = '(:p IS NULL OR project_id = :p) AND (:t IS NULL OR transaction_id = :t) AND (:s IS NULL OR status = :s)'
+  type Row = { seq: number, entry: string }
+  const newest = db.prepare<{ p: string | null, t: string | null, s: number | null, n: number }, Row>(
+    `SELECT seq, entry FROM journal WHERE ${FILTER} ORDER BY seq DESC LIMIT :n`)
+  const after = db.prepare<{ p: string | null, t: string | null, s: number | null, n: number, a: number }, Row>(
+    `SELECT seq, entry FROM journal WHERE seq > :a AND ${FILTER} ORDER BY seq LIMIT :n`)
+  // AUTOINCREMENT keeps seqs growing after a clear, so cursors stay valid.
+  const highest = db.prepare<[], number>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0)").pluck()
   const countWhere = db.prepare<{ p: string | null, t: string | null, s: number | null }, number>(
     'SELECT count(*) FROM journal WHERE (:p IS NULL OR project_id = :p) AND (:t IS NULL OR transaction_id = :t) AND (:s IS NULL OR status = :s)').pluck()
   const clearAll = db.prepare('DELETE FROM journal')
@@ -68,8 +73,13 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
     /** Matching entries, oldest first. */
     list (filter: JournalFilter = {}): JournalEntry[] {
       flush()
-      const rows = select.all({ ...params(filter), n: filter.limit ?? capacity })
-      return rows.reverse().map((r) => ({ seq: r.seq, ...JSON.parse(r.entry) as JournalDraft }))
+      const n = filter.limit ?? capacity
+      const rows = filter.afterSeq === undefined ? newest.all({ ...params(filter), n }).reverse() : after.all({ ...params(filter), n, a: filter.afterSeq })
+      return rows.map((r) => ({ seq: r.seq, ...JSON.parse(r.entry) as JournalDraft }))
+    },
+    lastSeq (): number {
+      flush()
+      return highest.get()!
     },
     count (filter: JournalFilter = {}): number {
       flush()

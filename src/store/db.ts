@@ -44,7 +44,8 @@ const MIGRATIONS: Array<string | ((db: Db) => void)> = [
   //   changes   upserts, and deletions as NULL bodies (tombstones), made through the control plane
   //   cleared_projects  projects whose start-state records a DELETE ?project_id= hid
   // A lookup tries changes, then fixtures, then base. Resets delete rows of changes and
-  // cleared_projects only, however large base is.
+  // cleared_projects only, however large base is. The journal (transient: it lives as long as a
+  // cluster) is made again with seqs that keep growing after a clear, so after_seq cursors stay valid.
   (db) => {
     db.exec(`CREATE TABLE base (
        id INTEGER PRIMARY KEY,
@@ -67,7 +68,16 @@ const MIGRATIONS: Array<string | ((db: Db) => void)> = [
      ) WITHOUT ROWID;
      CREATE TABLE cleared_projects (project_id TEXT PRIMARY KEY) WITHOUT ROWID;
      CREATE TABLE fault_tombstones (id TEXT PRIMARY KEY, project_id TEXT) WITHOUT ROWID;
-     INSERT INTO state_version VALUES ('base_displaced', 0);`)
+     INSERT INTO state_version VALUES ('base_displaced', 0);
+     DROP TABLE journal;
+     CREATE TABLE journal (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT,
+       project_id TEXT,
+       transaction_id TEXT,
+       status INTEGER NOT NULL,
+       entry TEXT NOT NULL
+     );
+     CREATE INDEX journal_project ON journal (project_id, seq);`)
     // What an older file held (fixtures, generated and control-plane records alike) cannot be told
     // apart any more: all of it was there before this start, so all of it becomes start state.
     db.function('wks_key_hash', { deterministic: true }, (p, t) => keyHash(p as string, t as string))
