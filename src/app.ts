@@ -8,6 +8,7 @@ import { swaggerOptions } from './openapi.js'
 import { errors } from './errors.js'
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.js'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/error-handler.js'
+import { guardDescriptors } from './plugins/descriptor-limit.js'
 import { installProtocolAnswers, serverOptions } from './plugins/http-server.js'
 import { compileSerializersOnFirstUse } from './plugins/lazy-serializer.js'
 import { installRequestLog, loggerOptions, requestsLogged } from './plugins/logging.js'
@@ -61,6 +62,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   installProtocolAnswers(app.server)
+  guardDescriptors(app.server, app.log)
 
   // A worker serves the file its primary has claimed for the whole cluster.
   const claim = options.seedState === false ? undefined : claimDatabase(config.db)

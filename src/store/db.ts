@@ -68,7 +68,7 @@ const MIGRATIONS: Array<string | ((db: Db) => void)> = [
      ) WITHOUT ROWID;
      CREATE TABLE cleared_projects (project_id TEXT PRIMARY KEY) WITHOUT ROWID;
      CREATE TABLE fault_tombstones (id TEXT PRIMARY KEY, project_id TEXT) WITHOUT ROWID;
-     INSERT INTO state_version VALUES ('base_displaced', 0);
+     INSERT INTO state_version VALUES ('base_displaced', 0), ('changes', 0);
      DROP TABLE journal;
      CREATE TABLE journal (
        seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,8 +1,8 @@
 import type { Db } from './db.js'
 import type { AccessStagesBody, TransactionRecord } from '../schemas/access-stages.js'
-import { keyHash } from './key-hash.js'
 import { bodyOf } from './record-body.js'
 import { createVisibleCounter } from './visible-count.js'
+import { createBodyLookup } from './visible-body.js'
 
 export interface ListQuery { projectId?: string, limit: number, offset: number }
 
@@ -19,15 +19,6 @@ export interface ProjectChanges {
 }
 
 type Row = { project_id: string, transaction_id: string, body: string }
-
-// A key's visible body: a change wins, then a fixture, then the file's start state; the last two
-// hidden when a DELETE ?project_id= cleared the project. One statement, stopped at the first row.
-// NULL is a change that deleted the record.
-const NOT_CLEARED = 'NOT EXISTS (SELECT 1 FROM cleared_projects WHERE project_id = ?)'
-const LOOKUP_HEAD = 'SELECT body FROM changes WHERE project_id = ? AND transaction_id = ? UNION ALL ' +
-  `SELECT body FROM fixtures WHERE project_id = ? AND transaction_id = ? AND ${NOT_CLEARED} UNION ALL `
-const LOOKUP_BY_ID = LOOKUP_HEAD + `SELECT body FROM base WHERE id = ? AND project_id = ? AND transaction_id = ? AND ${NOT_CLEARED} LIMIT 1`
-const LOOKUP_BY_KEY = LOOKUP_HEAD + `SELECT body FROM base WHERE project_id = ? AND transaction_id = ? AND ${NOT_CLEARED} LIMIT 1`
 
 // Every visible record in key order: SQLite merges the three ordered branches (each read through
 // its key index), so a page costs its offset and limit, not a sort of the whole table.
@@ -46,14 +37,7 @@ const visible = (where: (t: string) => string): string =>
  * deletions as tombstones). Every statement is prepared once here.
  */
 export function createTransactionStore (db: Db) {
-  // Only `generate` and migrations write base, never while an emulator serves the file; whether
-  // any record sits away from its hash id is therefore known for the whole run.
-  const displaced = db.prepare<[], number>("SELECT version FROM state_version WHERE name = 'base_displaced'").pluck().get()! > 0
-  const lookupById = db.prepare<unknown[], string | null>(LOOKUP_BY_ID).pluck()
-  const lookupByKey = db.prepare<unknown[], string | null>(LOOKUP_BY_KEY).pluck()
-  const lookup = displaced
-    ? (p: string, t: string) => lookupByKey.get(p, t, p, t, p, p, t, p)
-    : (p: string, t: string) => lookupById.get(p, t, p, t, p, keyHash(p, t), p, t, p)
+  const bodies = createBodyLookup(db)
   const inStartState = db.prepare<[string, string, string, string], number>(
     'SELECT EXISTS (SELECT 1 FROM fixtures WHERE project_id = ? AND transaction_id = ?) OR EXISTS (SELECT 1 FROM base WHERE project_id = ? AND transaction_id = ?)').pluck()
   const isCleared = db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM cleared_projects WHERE project_id = ?)').pluck()
@@ -78,10 +62,11 @@ export function createTransactionStore (db: Db) {
 
   const toRecord = (row: Row): TransactionRecord =>
     ({ project_id: row.project_id, transaction_id: row.transaction_id, ...JSON.parse(row.body) as AccessStagesBody })
-  const getBody = (projectId: string, transactionId: string): string | undefined => lookup(projectId, transactionId) ?? undefined
+  const getBody = bodies.getBody
 
   const putMany = db.transaction((records: readonly TransactionRecord[]) => {
     for (const r of records) upsert.run(r.project_id, r.transaction_id, bodyOf(r))
+    bodies.changed()
     return records.length
   })
   const remove = db.transaction((projectId: string, transactionId: string): boolean => {
@@ -89,16 +74,19 @@ export function createTransactionStore (db: Db) {
     // A tombstone only where a start-state record would show through.
     if (isCleared.get(projectId) === 0 && inStartState.get(projectId, transactionId, projectId, transactionId) === 1) upsert.run(projectId, transactionId, null)
     else dropChange.run(projectId, transactionId)
+    bodies.changed()
     return true
   })
   const removeProject = db.transaction((projectId: string): number => {
     const count = counter.count(projectId)
     dropProjectChanges.run(projectId)
     clearProject.run(projectId)
+    bodies.changed()
     return count
   })
   const resetChanges = db.transaction((projectId: string | undefined) => {
     if (projectId === undefined) { dropAllChanges.run(); unclearAll.run() } else { dropProjectChanges.run(projectId); unclearProject.run(projectId) }
+    bodies.changed()
   })
   const loadFixtures = db.transaction((records: readonly TransactionRecord[]) => {
     dropFixtures.run()
@@ -109,6 +97,7 @@ export function createTransactionStore (db: Db) {
     if (changes.cleared) clearProject.run(changes.projectId)
     for (const id of changes.deleted) upsert.run(changes.projectId, id, null)
     for (const r of changes.records) upsert.run(changes.projectId, r.transaction_id, bodyOf(r))
+    bodies.changed()
   })
 
   return {
@@ -136,7 +125,10 @@ export function createTransactionStore (db: Db) {
     /** Drops the run-time changes of one project (or all): back to the start state. */
     resetChanges: (projectId?: string): void => resetChanges.immediate(projectId),
     /** Makes these records the fixture part of the start state (at start, from the fixture files). */
-    loadFixtures: (records: readonly TransactionRecord[]): void => loadFixtures.immediate(records),
+    loadFixtures (records: readonly TransactionRecord[]): void {
+      loadFixtures.immediate(records)
+      bodies.fixturesChanged()
+    },
     /** Projects with run-time changes, in order. */
     changedProjects: (): string[] => changedProjects.all(),
     /** One project's run-time changes (for snapshots: what a reset would drop). */
