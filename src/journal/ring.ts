@@ -190,26 +190,28 @@ export function createRingJournal (capacity: number): Journal {
     return lo
   }
 
+  function list (filter: JournalFilter = {}): JournalEntry[] {
+    const limit = filter.limit ?? capacity
+    const matches = matcher(filter)
+    const out: JournalEntry[] = []
+    if (filter.afterSeq !== undefined) {
+      for (let n = skipped(filter.afterSeq); n < size && out.length < limit; n++) {
+        const i = (oldest + n) % slots
+        if (matches(i)) out.push(entryOf(seq[i], recordAt(i)))
+      }
+      return out
+    }
+    forEachIndex((i) => {
+      if (out.length >= limit) return false
+      if (matches(i)) out.push(entryOf(seq[i], recordAt(i)))
+      return true
+    }, true)
+    return out.reverse()
+  }
+
   return {
     append,
-    list (filter: JournalFilter = {}): JournalEntry[] {
-      const limit = filter.limit ?? capacity
-      const matches = matcher(filter)
-      const out: JournalEntry[] = []
-      if (filter.afterSeq !== undefined) {
-        for (let n = skipped(filter.afterSeq); n < size && out.length < limit; n++) {
-          const i = (oldest + n) % slots
-          if (matches(i)) out.push(entryOf(seq[i], recordAt(i)))
-        }
-        return out
-      }
-      forEachIndex((i) => {
-        if (out.length >= limit) return false
-        if (matches(i)) out.push(entryOf(seq[i], recordAt(i)))
-        return true
-      }, true)
-      return out.reverse()
-    },
+    list,
     lastSeq: () => lastSeq,
     count (filter: JournalFilter = {}): number {
       if (filter.projectId === undefined && filter.transactionId === undefined && filter.status === undefined) return size
@@ -243,6 +245,7 @@ export function createRingJournal (capacity: number): Journal {
       size = kept
       return before - size
     },
+    after: (cursor: number, limit: number): JournalEntry[] => list({ afterSeq: cursor, limit }),
     flush (): void {}
   }
 }

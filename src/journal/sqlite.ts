@@ -61,7 +61,17 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
     pending = []
     commit.immediate(batch)
   }
+  const entriesOf = (rows: Array<{ seq: number, entry: string }>): JournalEntry[] =>
+    rows.map((r) => ({ seq: r.seq, ...JSON.parse(r.entry) as JournalDraft }))
   const params = (f: JournalFilter) => ({ p: f.projectId ?? null, t: f.transactionId ?? null, s: f.status ?? null })
+
+  /** Matching entries, oldest first. */
+  const list = (filter: JournalFilter = {}): JournalEntry[] => {
+    flush()
+    const n = filter.limit ?? capacity
+    const rows = filter.afterSeq === undefined ? newest.all({ ...params(filter), n }).reverse() : after.all({ ...params(filter), n, a: filter.afterSeq })
+    return entriesOf(rows)
+  }
 
   return {
     append (entry: JournalRecord): void {
@@ -70,13 +80,7 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
       if (pending.length >= FLUSH_AT) flush()
       else if (!timer) timer = setTimeout(flush, FLUSH_MS).unref()
     },
-    /** Matching entries, oldest first. */
-    list (filter: JournalFilter = {}): JournalEntry[] {
-      flush()
-      const n = filter.limit ?? capacity
-      const rows = filter.afterSeq === undefined ? newest.all({ ...params(filter), n }).reverse() : after.all({ ...params(filter), n, a: filter.afterSeq })
-      return rows.map((r) => ({ seq: r.seq, ...JSON.parse(r.entry) as JournalDraft }))
-    },
+    list,
     lastSeq (): number {
       flush()
       return highest.get()!
@@ -89,6 +93,7 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
       flush()
       return (projectId === undefined ? clearAll.run() : clearProject.run(projectId)).changes
     },
+    after: (seq: number, limit: number): JournalEntry[] => list({ afterSeq: seq, limit }),
     flush
   }
 }

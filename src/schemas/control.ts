@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { ProjectIdSchema, TransactionIdSchema, TransactionRecordSchema } from './access-stages.js'
+import { BizTypeSchema, ProjectIdSchema, TransactionIdSchema, TransactionRecordSchema } from './access-stages.js'
 import { FaultRuleViewSchema } from './faults.js'
 import { JournalEntrySchema } from './journal.js'
 
@@ -29,12 +29,19 @@ export const MAX_OFFSET = 1_000_000_000
 
 export const ListTransactionsQuerySchema = Type.Object({
   project_id: Type.Optional(ProjectIdSchema),
+  search: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Records whose transaction_id or username contains this text (case-insensitive for ASCII).' })),
+  biz_type: Type.Optional(BizTypeSchema),
+  success: Type.Optional(Type.Boolean({ description: 'true: every stage succeeded; false: at least one stage failed.' })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
   offset: Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
 }, QUERY)
 export const TransactionListSchema = Type.Object({
   transactions: Type.Array(TransactionRecordSchema, { description: 'Ordered by project_id, then transaction_id.' }),
   total: Type.Integer({ description: 'Matching records in all pages.' })
+}, { additionalProperties: false })
+
+export const ProjectListSchema = Type.Object({
+  projects: Type.Array(Type.Object({ project_id: Type.String(), transactions: Type.Integer() }, { additionalProperties: false }), { description: 'Ordered by project_id.' })
 }, { additionalProperties: false })
 
 export const TransactionKeySchema = Type.Object({ project_id: ProjectIdSchema, transaction_id: TransactionIdSchema })
@@ -74,3 +81,5 @@ export const RequestListSchema = Type.Object({
   next_after_seq: Type.Integer({ description: 'The after_seq of the next page: the last seq of this one (or the cursor given, when the page is empty).' }),
   has_more: Type.Boolean({ description: 'Whether matching entries follow this page (with after_seq).' })
 }, { additionalProperties: false })
+/** The stream's filters: the journal's, without paging (a reconnecting client resumes by Last-Event-ID). */
+export const RequestsStreamQuerySchema = Type.Object(JournalFilterProperties, QUERY)

@@ -4,7 +4,22 @@ import { bodyOf } from './record-body.js'
 import { createVisibleCounter } from './visible-count.js'
 import { createBodyLookup } from './visible-body.js'
 
-export interface ListQuery { projectId?: string, limit: number, offset: number }
+export interface ListQuery {
+  projectId?: string
+  limit: number
+  offset: number
+  /** Text that transaction_id or username contains (ASCII case-insensitive). */
+  search?: string
+  bizType?: string
+  /** true: no stage failed; false: some stage failed. */
+  success?: boolean
+}
+
+// The filters of a list beyond the project, read from the stored body; NULL parameters match all.
+const FILTERED = `(:p IS NULL OR project_id = :p)
+  AND (:q IS NULL OR instr(lower(transaction_id), lower(:q)) > 0 OR instr(lower(coalesce(json_extract(body, '$.username'), '')), lower(:q)) > 0)
+  AND (:b IS NULL OR json_extract(body, '$.biz_type') = :b)
+  AND (:s IS NULL OR EXISTS (SELECT 1 FROM json_each(body, '$.stages') WHERE json_extract(value, '$.is_success') = 0) = (:s = 0))`
 
 /**
  * A project's run-time changes, as `listChanges` gives them and `replaceChanges` takes them: the
@@ -24,12 +39,12 @@ type Row = { project_id: string, transaction_id: string, body: string }
 // its key index), so a page costs its offset and limit, not a sort of the whole table.
 const unchanged = (t: string): string => `NOT EXISTS (SELECT 1 FROM changes c WHERE c.project_id = ${t}.project_id AND c.transaction_id = ${t}.transaction_id)`
 const notCleared = (t: string): string => `NOT EXISTS (SELECT 1 FROM cleared_projects x WHERE x.project_id = ${t}.project_id)`
-const visible = (where: (t: string) => string): string =>
+const visibleRows = (where: (t: string) => string): string =>
   `SELECT project_id, transaction_id, body FROM changes c0 WHERE body IS NOT NULL${where('c0')} UNION ALL ` +
   `SELECT project_id, transaction_id, body FROM fixtures f WHERE ${unchanged('f')} AND ${notCleared('f')}${where('f')} UNION ALL ` +
   `SELECT project_id, transaction_id, body FROM base b WHERE ${unchanged('b')} AND ${notCleared('b')}${where('b')} ` +
-  'AND NOT EXISTS (SELECT 1 FROM fixtures f2 WHERE f2.project_id = b.project_id AND f2.transaction_id = b.transaction_id) ' +
-  'ORDER BY 1, 2 LIMIT ? OFFSET ?'
+  'AND NOT EXISTS (SELECT 1 FROM fixtures f2 WHERE f2.project_id = b.project_id AND f2.transaction_id = b.transaction_id)'
+const visible = (where: (t: string) => string): string => visibleRows(where) + ' ORDER BY 1, 2 LIMIT ? OFFSET ?'
 
 /**
  * Stored transactions: the start state (`base`: what the file held before start; `fixtures`: the
@@ -59,6 +74,11 @@ export function createTransactionStore (db: Db) {
     'SELECT transaction_id, body FROM changes WHERE project_id = ? ORDER BY transaction_id')
   const changedProjects = db.prepare<[], string>('SELECT project_id FROM changes UNION SELECT project_id FROM cleared_projects ORDER BY 1').pluck()
   const counter = createVisibleCounter(db)
+  // Filtered pages read every visible record's body; only the dashboard's search asks for them.
+  type Filter = { p: string | null, q: string | null, b: string | null, s: number | null }
+  const listFiltered = db.prepare<Filter & { n: number, o: number }, Row>(
+    `SELECT project_id, transaction_id, body FROM (${visibleRows(() => '')}) WHERE ${FILTERED} ORDER BY project_id, transaction_id LIMIT :n OFFSET :o`)
+  const countFiltered = db.prepare<Filter, number>(`SELECT count(*) FROM (${visibleRows(() => '')}) WHERE ${FILTERED}`).pluck()
 
   const toRecord = (row: Row): TransactionRecord =>
     ({ project_id: row.project_id, transaction_id: row.transaction_id, ...JSON.parse(row.body) as AccessStagesBody })
@@ -110,7 +130,11 @@ export function createTransactionStore (db: Db) {
     /** Upserts all records as run-time changes, in one transaction: all are stored or none. */
     putMany: (records: readonly TransactionRecord[]): number => putMany.immediate(records),
     /** Visible records in (project_id, transaction_id) order, a page at a time, and how many there are in all. */
-    list ({ projectId, limit, offset }: ListQuery): { transactions: TransactionRecord[], total: number } {
+    list ({ projectId, limit, offset, search, bizType, success }: ListQuery): { transactions: TransactionRecord[], total: number } {
+      if (search !== undefined || bizType !== undefined || success !== undefined) {
+        const filter: Filter = { p: projectId ?? null, q: search ?? null, b: bizType ?? null, s: success === undefined ? null : Number(success) }
+        return { transactions: listFiltered.all({ ...filter, n: limit, o: offset }).map(toRecord), total: countFiltered.get(filter)! }
+      }
       const rows = projectId === undefined
         ? listAll.all(limit, offset)
         : listProject.all(projectId, projectId, projectId, limit, offset)
@@ -118,6 +142,8 @@ export function createTransactionStore (db: Db) {
     },
     /** Visible records, of one project or all. */
     count: (projectId?: string): number => counter.count(projectId),
+    /** Every project with visible records, and how many each has, in project_id order. */
+    projects: (): Array<{ project_id: string, transactions: number }> => counter.projects(),
     /** Deletes one visible record; false when there is none. */
     delete: (projectId: string, transactionId: string): boolean => remove.immediate(projectId, transactionId),
     /** Deletes every visible record of a project; how many there were. */

@@ -23,9 +23,12 @@ export function createVisibleCounter (db: Db) {
     'WHERE NOT EXISTS (SELECT 1 FROM cleared_projects x WHERE x.project_id = k.project_id) ' +
     'AND EXISTS (SELECT 1 FROM base b WHERE b.project_id = k.project_id AND b.transaction_id = k.transaction_id)').pluck()
   const cleared = db.prepare<[], string>('SELECT project_id FROM cleared_projects').pluck()
+  const baseProjects = db.prepare<[], { project_id: string, n: number }>('SELECT project_id, count(*) AS n FROM base GROUP BY project_id')
+  const otherProjects = db.prepare<[], string>('SELECT project_id FROM fixtures UNION SELECT project_id FROM changes').pluck()
 
   let total: number | undefined
   const byProject = new Map<string, number>()
+  let allCounted = false
   const baseCount = (projectId?: string): number => {
     if (projectId === undefined) return (total ??= baseTotal.get()!)
     let n = byProject.get(projectId)
@@ -33,13 +36,25 @@ export function createVisibleCounter (db: Db) {
     return n
   }
 
+  const count = (projectId?: string): number => {
+    const p = projectId ?? null
+    let base = baseCount(projectId)
+    if (projectId === undefined) for (const c of cleared.all()) base -= baseCount(c)
+    else if (cleared.all().includes(projectId)) base = 0
+    return changedBodies.get({ p })! + fixturesShown.get({ p })! + base - baseShadowed.get({ p })!
+  }
+
   return {
-    count (projectId?: string): number {
-      const p = projectId ?? null
-      let base = baseCount(projectId)
-      if (projectId === undefined) for (const c of cleared.all()) base -= baseCount(c)
-      else if (cleared.all().includes(projectId)) base = 0
-      return changedBodies.get({ p })! + fixturesShown.get({ p })! + base - baseShadowed.get({ p })!
+    count,
+    /** Projects with visible records and their counts; the file's projects are read once per run. */
+    projects (): Array<{ project_id: string, transactions: number }> {
+      if (!allCounted) {
+        for (const r of baseProjects.iterate()) byProject.set(r.project_id, r.n)
+        allCounted = true
+      }
+      const names = new Set([...byProject.keys()].filter((p) => byProject.get(p)! > 0))
+      for (const p of otherProjects.all()) names.add(p)
+      return [...names].sort().map((p) => ({ project_id: p, transactions: count(p) })).filter((p) => p.transactions > 0)
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { Config } from '../../config.js'
 import { NoQuerySchema } from '../../schemas/control.js'
 import type { Metrics } from '../../metrics/metrics.js'
 import type { EmulatorState } from '../../emulator-state.js'
@@ -8,13 +9,17 @@ import { installAdminAuth } from './admin-auth.js'
 import { installJsonBodies } from './json-body.js'
 import { faultsRoutes } from './faults.js'
 import { metricsRoute } from './metrics.js'
+import { createJournalStream } from '../../journal/stream.js'
 import { requestsRoutes } from './requests.js'
+import { requestsStreamRoute } from './requests-stream.js'
 import { resetRoute } from './reset.js'
 import { transactionsRoutes } from './transactions.js'
 
 export interface ControlPlaneOptions {
   state: EmulatorState
   adminToken?: string
+  /** The --auth mode, shown by health. */
+  auth?: Config['auth']
   /** Forgets authentication state (AK lockouts) on a full reset. */
   resetAuth?: () => void
   /** The app's metrics, served at /_emulator/metrics. */
@@ -38,15 +43,16 @@ function strictQueryStrings (app: FastifyInstance): void {
 export const CONTROL_BODY_LIMIT = 8 * 1024 * 1024
 
 /** /_emulator/*: never subject to emulated auth or faults; guarded by --admin-token when set. */
-export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app, { state, adminToken, resetAuth, metrics }) => {
+export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app, { state, adminToken, auth, resetAuth, metrics }) => {
   installAdminAuth(app, adminToken)
   strictQueryStrings(app)
   installJsonBodies(app)
-  await app.register(healthRoute, { countTransactions: () => state.transactions.count(), countFaults: () => state.faults.count() })
+  await app.register(healthRoute, { countTransactions: () => state.transactions.count(), countFaults: () => state.faults.count(), auth })
   await app.register(openapiRoute)
   await app.register(transactionsRoutes, { store: state.transactions })
   await app.register(faultsRoutes, { faults: state.faults })
   await app.register(requestsRoutes, { journal: state.journal })
+  await app.register(requestsStreamRoute, { stream: createJournalStream(state.journal) })
   if (metrics) await app.register(metricsRoute, { metrics })
   await app.register(resetRoute, {
     reset: (projectId) => {
