@@ -49,7 +49,8 @@ export function createFaultStore (db: Db) {
     'INSERT INTO fault_rules (id, project_id, rule, startup) VALUES (?, ?, ?, 0) ' +
     'ON CONFLICT (id) DO UPDATE SET project_id = excluded.project_id, rule = excluded.rule, startup = 0, matched = 0, fired = 0')
   const putStartup = db.prepare<[number, string, string | null, string, number, number]>(
-    'INSERT OR REPLACE INTO fault_rules (seq, id, project_id, rule, startup, matched, fired) VALUES (?, ?, ?, ?, 1, ?, ?)')
+    'INSERT INTO fault_rules (seq, id, project_id, rule, startup, matched, fired) VALUES (?, ?, ?, ?, 1, ?, ?)')
+  const occupant = db.prepare<[number], string>('SELECT id FROM fault_rules WHERE seq = ?').pluck()
   const startupRows = db.prepare<[], { id: string, rule: string, matched: number, fired: number }>('SELECT id, rule, matched, fired FROM fault_rules WHERE startup = 1')
   const runtimeIds = db.prepare<[], string>('SELECT id FROM fault_rules WHERE startup = 0').pluck()
   const lowestSeq = db.prepare<[], number>('SELECT min(coalesce(min(seq), 0), 0) FROM fault_rules').pluck()
@@ -94,7 +95,8 @@ export function createFaultStore (db: Db) {
   }
 
   // Start-up rules go before every rule added at run time, in file order (negative seqs): rule i of
-  // n sits at below - n + i, so a reset puts each back in its own place.
+  // n sits at below - n + i, so a reset puts each back in its own place. Should that place be held
+  // by another rule (one replaced at run time keeps its place), it goes before all instead.
   type Counters = Map<string, { rule: string, matched: number, fired: number }>
   const insertStartup = (startup: readonly FaultRule[], keep: (rule: FaultRule) => boolean, below: number, counters: Counters = new Map()): void => {
     startup.forEach((rule, i) => {
@@ -102,7 +104,10 @@ export function createFaultStore (db: Db) {
       const text = JSON.stringify(rule)
       const kept = counters.get(rule.id!)
       const [matched, fired] = kept !== undefined && kept.rule === text ? [kept.matched, kept.fired] : [0, 0]
-      putStartup.run(below - startup.length + i, rule.id!, rule.match?.project_id ?? null, text, matched, fired)
+      removeOne.run(rule.id!)
+      let seq = below - startup.length + i
+      if (occupant.get(seq) !== undefined) seq = lowestSeq.get()! - 1
+      putStartup.run(seq, rule.id!, rule.match?.project_id ?? null, text, matched, fired)
     })
   }
 

@@ -8,6 +8,7 @@ import { createBaseWriter } from '../../src/store/base.js'
 import { openDb } from '../../src/store/db.js'
 import { keyHash } from '../../src/store/key-hash.js'
 import { createTransactionStore } from '../../src/store/transactions.js'
+import { createFaultStore } from '../../src/faults/store.js'
 import type { TransactionRecord } from '../../src/schemas/access-stages.js'
 
 const rec = (project: string, tx: string, username = 'u'): TransactionRecord => ({ project_id: project, transaction_id: tx, username })
@@ -100,4 +101,21 @@ t.test('two keys with one hash: both stored, both found', async (t) => {
   t.equal(store.getBody('p', 'occupier'), '{"username":"occ"}')
   t.equal(store.getBody('p', 'a'), '{"username":"first"}')
   t.equal(store.getBody('p', 'c'), undefined)
+})
+
+t.test('fault rules: start-up rules reload under run-time changes; resets put each back in its place', async (t) => {
+  const db = openDb(':memory:')
+  const faults = createFaultStore(db)
+  const rule = (id: string, project: string, status = 503) => ({ id, match: { project_id: project }, action: { status } })
+  const ids = () => faults.list().map((f) => `${f.id}:${f.match?.project_id}:${f.action.status}`)
+  faults.loadStartup([rule('s1', 'p'), rule('s2', 'q'), rule('s3', 'p')])
+  faults.add(rule('s2', 'q', 500)) // replaces a start-up rule, in place
+  faults.add(rule('r1', 'p'))
+  faults.remove('s3')
+  faults.loadStartup([rule('s1', 'p'), rule('s2', 'q'), rule('s3', 'p'), rule('s4', 'q')]) // a restart, with one more start-up rule
+  t.same(ids(), ['s1:p:503', 's4:q:503', 's2:q:500', 'r1:p:503'], 'run-time replacement and deletion kept; the new start-up rule loaded')
+  faults.restore('p', [rule('s1', 'p'), rule('s2', 'q'), rule('s3', 'p'), rule('s4', 'q')])
+  t.same(ids().sort(), ['s1:p:503', 's2:q:500', 's3:p:503', 's4:q:503'], 'a project reset restores its own rules and touches no other project\'s')
+  faults.restore(undefined, [rule('s1', 'p'), rule('s2', 'q'), rule('s3', 'p'), rule('s4', 'q')])
+  t.same(ids(), ['s1:p:503', 's2:q:503', 's3:p:503', 's4:q:503'], 'a full reset: the start-up rules in file order')
 })
