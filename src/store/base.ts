@@ -1,4 +1,4 @@
-import type { Db } from './db.js'
+import type Database from 'better-sqlite3'
 import { keyHash } from './key-hash.js'
 
 /**
@@ -6,11 +6,12 @@ import { keyHash } from './key-hash.js'
  * `generate --db`, or the records of a file from before schema 3). Nothing writes here while an
  * emulator serves the file, so the table is the fixed floor every reset returns to.
  *
- * A record's row id is its key hash; when that id is already taken by another key (about one
- * pair in 10^10 at a million records) the record gets a free id instead and `base_displaced`
- * counts it, which makes lookups use the key index from then on (see transactions.ts).
+ * A record's row id is its key hash; when that id is already taken by another key (the odds of
+ * any such pair among a million records are about 1 in 18,000) the record gets a free id and `base_displaced`
+ * counts it, which makes lookups use the key index from then on (see visible-body.ts). It takes the
+ * connection itself, not db.ts's type, because db.ts runs it in a migration.
  */
-export function createBaseWriter (db: Db) {
+export function createBaseWriter (db: Database.Database) {
   const upsertAt = db.prepare<[number, string, string, string]>(
     'INSERT INTO base (id, project_id, transaction_id, body) VALUES (?, ?, ?, ?) ' +
     'ON CONFLICT (project_id, transaction_id) DO UPDATE SET body = excluded.body')
