@@ -33,8 +33,9 @@ async function until (what: string, probe: () => boolean, ms = 10_000): Promise<
 }
 
 async function start (t: Test, args: string[], workers: number): Promise<Running> {
-  const server = await startCli(t, [...args, '--log-level', 'info', ...(workers > 1 ? ['--workers', String(workers)] : [])])
-  await until(`${workers} listening`, () => (server.output().match(/Server listening at/g) ?? []).length >= workers)
+  // Workers start in parallel with each other and with the other test files: allow for a busy machine.
+  const server = await startCli(t, [...args, '--log-level', 'info', ...(workers > 1 ? ['--workers', String(workers)] : [])], {}, 30_000)
+  await until(`${workers} listening`, () => (server.output().match(/Server listening at/g) ?? []).length >= workers, 30_000)
   return server
 }
 
