@@ -13,7 +13,7 @@ t.test('a second emulator on a served file is refused, whatever the worker count
   // Start-up rules of the second start: loading them would have replaced the first's.
   const faults = join(dir, 'faults.json')
   writeFileSync(faults, JSON.stringify([{ id: 'other', match: { transaction_id: 'y' }, action: { status: 500 } }]))
-  const first = await startCli(t, ['--workers', '2', '--db', db, '--no-fixtures'])
+  const first = await startCli(t, ['--workers', '2', '--db', db, '--no-fixtures'], {}, 30_000)
   const admin = new AdminClient(first.url)
   await admin.addFault({ id: 'kept', match: { project_id: 'p', transaction_id: 'x' }, action: { status: 503 } })
   await admin.seed({ project_id: 'p', transaction_id: 'kept' })
