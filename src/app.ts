@@ -14,6 +14,8 @@ import { installRequestLog, loggerOptions, requestsLogged } from './plugins/logg
 import { newRequestId } from './plugins/request-id.js'
 import { requestLoggerFactory } from './plugins/request-logger.js'
 import { createEmulatorState } from './emulator-state.js'
+import { installCors } from './cors/hook.js'
+import { parseCorsOrigins } from './cors/policy.js'
 import { createFaultDecider, installFaults } from './faults/hook.js'
 import { createFastPath, putInFront } from './fast-path/serve.js'
 import { loadFaultRules } from './faults/load.js'
@@ -24,7 +26,15 @@ import { CONTROL_BODY_LIMIT, controlPlane } from './routes/control/index.js'
 import { validatorCompiler } from './schemas/validator.js'
 import { openDb } from './store/db.js'
 import { loadFixtures } from './store/fixtures.js'
+import { readTlsFiles, resolveTls, type TlsSetup } from './tls/material.js'
 import { createFindBody } from './store/lookup.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set when serving HTTPS: the certificate served, and the file a generated one was written to. */
+    tls?: { certificate: string, certificateFile?: string }
+  }
+}
 
 export interface BuildOptions {
   /** Where log lines go instead of stdout (tests capture them here). */
@@ -43,6 +53,16 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   const authenticate = createAuthenticator(config)
+  const tlsFiles = readTlsFiles(config)
+
+  const db = openDb(config.db, { shared: config.workers > 1 })
+  let tls: TlsSetup | undefined
+  try {
+    tls = await resolveTls(config, db, tlsFiles, { writeCertificate: options.seedState !== false })
+  } catch (err) {
+    db.close()
+    throw err
+  }
 
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
@@ -56,12 +76,12 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     frameworkErrors,
     clientErrorHandler,
     schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
-    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits })
+    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits }, tls)
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.decorate('tls', tls === undefined ? undefined : { certificate: tls.cert, certificateFile: tls.certificateFile })
   app.setValidatorCompiler(validatorCompiler)
   installProtocolAnswers(app.server)
 
-  const db = openDb(config.db, { shared: config.workers > 1 })
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })
   app.addHook('onClose', async () => {
     state.journal.flush()
@@ -75,6 +95,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if (request.headers.host === undefined && request.raw.httpVersionMinor === 1 && request.raw.httpVersionMajor === 1) done(errors.badRequest())
     else done()
   })
+  const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
+  installCors(app, cors)
   installErrorHandling(app)
   installRequestLog(app, config.logLevel)
   const metrics = createMetrics({ journalSize: () => state.journal.count(), transactions: () => state.transactions.count(), faultRules: () => state.faults.count() })
@@ -103,6 +125,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       authenticate,
       decideFault,
       findBody,
+      cors,
       journal: state.journal,
       stats: metrics.routeStats('GET', ACCESS_STAGES_URL),
       log: app.log,

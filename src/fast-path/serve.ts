@@ -1,5 +1,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http'
 import type { FastifyBaseLogger } from 'fastify'
+import { decideCors } from '../cors/decide.js'
+import type { CorsPolicy } from '../cors/policy.js'
 import { authOutcome, type Authenticator } from '../auth/types.js'
 import type { FaultDecider } from '../faults/hook.js'
 import type { FaultDecision } from '../faults/select.js'
@@ -15,6 +17,8 @@ export interface FastPathOptions {
   authenticate: Authenticator
   decideFault: FaultDecider
   findBody: FindBody
+  /** `--cors`: the API's answers carry CORS headers for the origins it allows. */
+  cors?: CorsPolicy
   journal: Journal
   /** The counters of the route the fast path answers for. */
   stats: RouteStats
@@ -37,7 +41,7 @@ const JSON_TYPE = 'application/json; charset=utf-8'
  * path. The answer is the same as Fastify's, byte for byte but for the request id and the Date
  * (test/fast-path.test.ts compares the two), and so are the journal entry, the metrics and the log line.
  */
-export function createFastPath ({ authenticate, decideFault, findBody, journal, stats, log, logRequests }: FastPathOptions): FastPath {
+export function createFastPath ({ authenticate, decideFault, findBody, cors, journal, stats, log, logRequests }: FastPathOptions): FastPath {
   return (req, res) => {
     if (req.method !== 'GET') return false
     const url = req.url!
@@ -68,7 +72,13 @@ export function createFastPath ({ authenticate, decideFault, findBody, journal, 
     if (body === undefined) return handOver(req, { auth: verdict, fault: null })
 
     const id = newRequestId()
-    res.writeHead(200, ['x-request-id', id, 'content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body))])
+    const head = ['x-request-id', id, 'content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body))]
+    if (cors !== undefined) {
+      // A GET of the API is never a preflight nor refused: decideCors only adds headers to it.
+      const decision = decideCors(cors, { method: 'GET', url, headers, secure: false })
+      if (decision.kind === 'answer' && decision.headers !== undefined) for (const name in decision.headers) head.push(name, decision.headers[name])
+    }
+    res.writeHead(200, head)
     res.end(body)
     const elapsed = performance.now() - started
     try {

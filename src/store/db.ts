@@ -34,7 +34,9 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX journal_project ON journal (project_id, seq);
    CREATE TABLE state_version (name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
-   INSERT INTO state_version VALUES ('faults', 0);`
+   INSERT INTO state_version VALUES ('faults', 0);`,
+  // The --tls self-signed pair, kept with the data so clients that trust it go on trusting it.
+  'CREATE TABLE tls_identity (name TEXT PRIMARY KEY, key TEXT NOT NULL, cert TEXT NOT NULL) WITHOUT ROWID'
 ]
 
 export interface OpenOptions {
