@@ -14,7 +14,7 @@ import { installRequestLog, loggerOptions, requestsLogged } from './plugins/logg
 import { newRequestId } from './plugins/request-id.js'
 import { requestLoggerFactory } from './plugins/request-logger.js'
 import { createEmulatorState } from './emulator-state.js'
-import { installCors } from './cors/hook.js'
+import { installCors, withCorsHeaders } from './cors/hook.js'
 import { parseCorsOrigins } from './cors/policy.js'
 import { createFaultDecider, installFaults } from './faults/hook.js'
 import { createFastPath, putInFront } from './fast-path/serve.js'
@@ -53,6 +53,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   const authenticate = createAuthenticator(config)
+  const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
   const tlsFiles = readTlsFiles(config)
 
   const db = openDb(config.db, { shared: config.workers > 1 })
@@ -73,7 +74,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: CONTROL_BODY_LIMIT,
     return503OnClosing: false,
-    frameworkErrors,
+    frameworkErrors: withCorsHeaders(cors, frameworkErrors),
     clientErrorHandler,
     schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
     ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits }, tls)
@@ -95,7 +96,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if (request.headers.host === undefined && request.raw.httpVersionMinor === 1 && request.raw.httpVersionMajor === 1) done(errors.badRequest())
     else done()
   })
-  const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
   installCors(app, cors)
   installErrorHandling(app)
   installRequestLog(app, config.logLevel)

@@ -1,7 +1,10 @@
 import type { TLSSocket } from 'node:tls'
-import type { FastifyInstance } from 'fastify'
-import { decideCors } from './decide.js'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { decideCors, type CorsDecision } from './decide.js'
 import type { CorsPolicy } from './policy.js'
+
+const decisionFor = (policy: CorsPolicy | undefined, { raw }: FastifyRequest): CorsDecision =>
+  decideCors(policy, { method: raw.method!, url: raw.url!, headers: raw.headers, secure: (raw.socket as TLSSocket).encrypted === true })
 
 /**
  * Applies decideCors to every request Fastify handles, before any other concern of the request:
@@ -11,8 +14,7 @@ import type { CorsPolicy } from './policy.js'
  */
 export function installCors (app: FastifyInstance, policy: CorsPolicy | undefined): void {
   app.addHook('onRequest', (request, reply, done) => {
-    const raw = request.raw
-    const decision = decideCors(policy, { method: raw.method!, url: raw.url!, headers: raw.headers, secure: (raw.socket as TLSSocket).encrypted === true })
+    const decision = decisionFor(policy, request)
     if (decision.kind === 'answer') {
       if (decision.headers !== undefined) reply.headers(decision.headers)
       done()
@@ -22,4 +24,19 @@ export function installCors (app: FastifyInstance, policy: CorsPolicy | undefine
       reply.code(204).headers(decision.headers).send()
     }
   })
+}
+
+type FrameworkErrors = (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => void
+
+/**
+ * Fastify's `frameworkErrors` (a request refused while routing, before any hook) with the CORS
+ * headers of the request's origin, so a page can read that 400 too.
+ */
+export function withCorsHeaders (policy: CorsPolicy | undefined, handler: FrameworkErrors): FrameworkErrors {
+  if (policy === undefined) return handler
+  return (err, request, reply) => {
+    const decision = decisionFor(policy, request)
+    if (decision.kind === 'answer' && decision.headers !== undefined) reply.headers(decision.headers)
+    handler(err, request, reply)
+  }
 }
