@@ -40,7 +40,8 @@ export type CorsDecision =
 
 const ANSWER_PLAIN: CorsDecision = { kind: 'answer', headers: undefined }
 // A response that depends on Origin says so, so no cache hands one origin's answer to another.
-const ANSWER_VARY: CorsDecision = { kind: 'answer', headers: { vary: 'Origin' } }
+const VARY_ORIGIN: Record<string, string> = Object.freeze({ vary: 'Origin' })
+const ANSWER_VARY: CorsDecision = { kind: 'answer', headers: VARY_ORIGIN }
 
 /** `/_emulator/…`: the control plane. */
 export const isControlPath = (url: string): boolean => url.startsWith('/_emulator/') || url === '/_emulator' || url.startsWith('/_emulator?')
@@ -63,17 +64,25 @@ export function decideCors (policy: CorsPolicy | undefined, { method, url, heade
       : { kind: 'answer', headers: responseHeaders(origin) }
   }
   if (policy === undefined) return ANSWER_PLAIN
-  const allowed = apiOriginAllowed(policy, origin)
   if (preflight) {
-    return allowed
+    return apiOriginAllowed(policy, origin)
       ? { kind: 'preflight', headers: preflightHeaders(origin, API_METHODS, headers['access-control-request-headers']) }
       : { kind: 'refused', error: errors.corsOriginRefused(shown(origin)) }
   }
-  return allowed ? { kind: 'answer', headers: responseHeaders(origin) } : ANSWER_VARY
+  return { kind: 'answer', headers: apiResponseHeaders(policy, origin) }
+}
+
+/**
+ * The CORS headers of an emulated-API answer (not a preflight), errors included: for the page's
+ * origin when `--cors` allows it, else only `Vary: Origin`; none when `--cors` is off.
+ */
+export function apiResponseHeaders (policy: CorsPolicy | undefined, origin: string | undefined): Record<string, string> | undefined {
+  if (policy === undefined) return undefined
+  return origin !== undefined && apiOriginAllowed(policy, origin) ? responseHeaders(origin) : VARY_ORIGIN
 }
 
 /** The headers of an actual response to an allowed origin. */
-export function responseHeaders (origin: string): Record<string, string> {
+function responseHeaders (origin: string): Record<string, string> {
   return {
     'access-control-allow-origin': origin,
     'access-control-allow-credentials': 'true',

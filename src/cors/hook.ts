@@ -1,19 +1,23 @@
 import type { TLSSocket } from 'node:tls'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { decideCors, type CorsDecision } from './decide.js'
+import { ACCESS_STAGES_URL } from '../wire/http.js'
 import type { CorsPolicy } from './policy.js'
 
 const decisionFor = (policy: CorsPolicy | undefined, { raw }: FastifyRequest): CorsDecision =>
   decideCors(policy, { method: raw.method!, url: raw.url!, headers: raw.headers, secure: (raw.socket as TLSSocket).encrypted === true })
 
 /**
- * Applies decideCors to every request Fastify handles, before any other concern of the request:
- * a preflight is answered here (so authentication, faults and the journal never see it), a refused
- * browser request gets its 403, and the CORS headers of an answer are set before any hook or
- * handler can fail, so error responses carry them too.
+ * Applies decideCors to every request Fastify handles but the emulated API's own (whose headers
+ * are a step of the request pipeline, taken for both its entrances), before any other hook: a
+ * preflight is answered here, so authentication, faults, throttling and the journal never see it;
+ * a refused browser request gets its 403; and the CORS headers of an answer are set before any
+ * hook or handler can fail, so error responses (a 404, the control plane's 401) carry them too.
  */
 export function installCors (app: FastifyInstance, policy: CorsPolicy | undefined): void {
   app.addHook('onRequest', (request, reply, done) => {
+    // A preflight is an OPTIONS, never routed to the API's GET.
+    if (request.routeOptions.url === ACCESS_STAGES_URL) { done(); return }
     const decision = decisionFor(policy, request)
     if (decision.kind === 'answer') {
       if (decision.headers !== undefined) reply.headers(decision.headers)
