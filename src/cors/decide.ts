@@ -60,13 +60,13 @@ export function decideCors (policy: CorsPolicy | undefined, { method, url, heade
   if (control) {
     if (!controlOriginAllowed(policy, origin, headers.host, secure)) return { kind: 'refused', error: errors.controlOriginRefused(shown(origin)) }
     return preflight
-      ? { kind: 'preflight', headers: preflightHeaders(origin, CONTROL_METHODS, headers['access-control-request-headers']) }
+      ? { kind: 'preflight', headers: preflightHeaders(origin, CONTROL_METHODS, headers) }
       : { kind: 'answer', headers: responseHeaders(origin) }
   }
   if (policy === undefined) return ANSWER_PLAIN
   if (preflight) {
     return apiOriginAllowed(policy, origin)
-      ? { kind: 'preflight', headers: preflightHeaders(origin, API_METHODS, headers['access-control-request-headers']) }
+      ? { kind: 'preflight', headers: preflightHeaders(origin, API_METHODS, headers) }
       : { kind: 'refused', error: errors.corsOriginRefused(shown(origin)) }
   }
   return { kind: 'answer', headers: apiResponseHeaders(policy, origin) }
@@ -91,13 +91,14 @@ function responseHeaders (origin: string): Record<string, string> {
   }
 }
 
-function preflightHeaders (origin: string, methods: string, requested: string | undefined): Record<string, string> {
+function preflightHeaders (origin: string, methods: string, headers: IncomingHttpHeaders): Record<string, string> {
+  const requested = headers['access-control-request-headers']
   const allowed = new Map(SDK_REQUEST_HEADERS.map((name) => [name.toLowerCase(), name]))
   for (const name of (requested ?? '').split(',')) {
     const trimmed = name.trim()
     if (TOKEN.test(trimmed) && !allowed.has(trimmed.toLowerCase())) allowed.set(trimmed.toLowerCase(), trimmed)
   }
-  return {
+  const answer: Record<string, string> = {
     'access-control-allow-origin': origin,
     'access-control-allow-credentials': 'true',
     'access-control-allow-methods': methods,
@@ -105,6 +106,10 @@ function preflightHeaders (origin: string, methods: string, requested: string | 
     'access-control-max-age': String(PREFLIGHT_MAX_AGE_S),
     vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers'
   }
+  // Chromium's Private Network Access: a page of a public site asks before calling a loopback
+  // address, and the emulator, which has allowed that origin, says yes.
+  if (headers['access-control-request-private-network'] === 'true') answer['access-control-allow-private-network'] = 'true'
+  return answer
 }
 
 /** An origin as named in an error message: whatever was sent, cut to a readable length. */

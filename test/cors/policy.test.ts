@@ -81,6 +81,9 @@ t.test('decideCors', async (t) => {
     }
   }, 'SDK headers always, asked-for ones added, a malformed name dropped')
   t.same(decideCors(listed, { method: 'OPTIONS', url: api, headers: { origin: page }, secure: false }).kind, 'answer', 'OPTIONS without Access-Control-Request-Method is no preflight')
+  const pna = decideCors(listed, { method: 'OPTIONS', url: api, headers: { ...preflight, 'access-control-request-private-network': 'true' }, secure: false })
+  t.equal(pna.kind === 'preflight' && pna.headers['access-control-allow-private-network'], 'true', 'Private Network Access: asked, allowed')
+  t.notOk(answer.kind === 'preflight' && 'access-control-allow-private-network' in answer.headers, 'not asked, not sent')
 
   const refused = decideCors(listed, { method: 'OPTIONS', url: api, headers: { ...preflight, origin: 'http://evil.test' }, secure: false })
   t.equal(refused.kind, 'refused')
