@@ -48,5 +48,5 @@ t.test('replace swaps one project and leaves the others', async (t) => {
 
 t.test('migrations record user_version', async (t) => {
   const db = openDb(':memory:')
-  t.equal(db.pragma('user_version', { simple: true }), 2)
+  t.equal(db.pragma('user_version', { simple: true }), 3)
 })
