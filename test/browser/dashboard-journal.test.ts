@@ -101,7 +101,11 @@ t.test('a busier journal: faults, refusals and errors side by side', async (t) =
   await page.waitForFunction((n) => document.querySelectorAll('table.journal tbody tr').length === n, sends.length, { timeout: 1000 })
   t.same(await page.locator('table.journal tbody tr td:nth-child(6)').allTextContents(),
     ['ok', 'fault:error', 'fault:delay', 'error', 'auth_failed', 'ok', 'ok', 'fault:error', 'fault:error', 'ok'])
-  // The arrival highlight fades before the picture is taken.
+  // The arrival highlight fades before the picture is taken; meanwhile the status strip reads the metrics.
   await page.waitForTimeout(2500)
+  await page.waitForFunction(() => document.querySelector('.status dd[data-status=errors]')?.textContent !== '…', undefined, { timeout: 5000 })
+  t.match(await page.locator('.status dd[data-status=rate]').textContent(), /^\d+\.\d$/, 'req/s from the metrics')
+  t.match(await page.locator('.status dd[data-status=errors]').textContent(), /^\d+\.\d %$/, 'error rate from the metrics')
+  t.equal(await page.locator('.status dd[data-status=faults]').textContent(), '1', 'fault rules')
   await screenshot(page, 'journal')
 })
