@@ -9,6 +9,7 @@ import { errors } from './errors.js'
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.js'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './http/error-handler.js'
 import { compileSerializersOnFirstUse } from './http/lazy-serializer.js'
+import { guardDescriptors } from './http/descriptor-limit.js'
 import { installProtocolAnswers, serverOptions } from './http/server-options.js'
 import { installRequestLog, loggerOptions, requestsLogged } from './logging/logger-options.js'
 import { requestLoggerFactory } from './logging/request-logger.js'
@@ -27,7 +28,8 @@ import { CONTROL_BODY_LIMIT, controlPlane } from './routes/control/index.js'
 import { dashboardRoutes } from './routes/dashboard.js'
 import { DASHBOARD_DIR } from './dashboard-dir.js'
 import { validatorCompiler } from './schemas/validator.js'
-import { openDb } from './store/db.js'
+import { openDb, type Db } from './store/db.js'
+import { claimDatabase } from './store/lock.js'
 import { loadFixtures } from './store/fixtures.js'
 import { createFindBody } from './store/lookup.js'
 import { readTlsFiles, resolveTls, type TlsSetup } from './tls/material.js'
@@ -63,12 +65,17 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
   const tlsFiles = readTlsFiles(config)
 
-  const db = openDb(config.db, { shared: config.workers > 1 })
+  // A worker serves the file its primary has claimed for the whole cluster.
+  const claim = options.seedState === false ? undefined : claimDatabase(config.db)
+  let db: Db | undefined
   let tls: TlsSetup | undefined
   try {
+    db = openDb(config.db, { shared: config.workers > 1 })
+    // HTTPS is chosen when the server is made, so the TLS pair (kept in the database) comes first.
     tls = await resolveTls(config, db, tlsFiles, { writeCertificate: options.seedState !== false })
   } catch (err) {
-    db.close()
+    db?.close()
+    claim?.release()
     throw err
   }
 
@@ -90,11 +97,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.decorate('tls', tls === undefined ? undefined : { certificate: tls.cert, certificateFile: tls.certificateFile })
   app.setValidatorCompiler(validatorCompiler)
   installProtocolAnswers(app.server)
+  guardDescriptors(app.server, app.log)
 
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })
   app.addHook('onClose', async () => {
     state.journal.flush()
     db.close()
+    claim?.release()
   })
 
   // Callback style: an async hook costs a promise and a microtask on every request.
