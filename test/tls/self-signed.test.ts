@@ -58,14 +58,14 @@ t.test('the CLI: ready line names the certificate file, restarts serve the same 
   const dir = tempDir(t)
   const certFile = join(dir, 'cert.pem')
   const args = ['--tls', 'self-signed', '--tls-cert-out', certFile, '--db', join(dir, 'e.sqlite'), '--log-level', 'info']
-  const first = await startCli(t, args)
+  const first = await startCli(t, args, {}, 30_000)
   t.match(first.url, /^https:\/\/127\.0\.0\.1:\d+$/)
   t.match(first.output(), `(self-signed TLS certificate: ${certFile})`)
   const written = readFileSync(certFile, 'utf8')
   first.child.kill('SIGTERM')
   t.equal(await first.exited, 0)
 
-  const workers = await startCli(t, [...args, '--workers', '2'])
+  const workers = await startCli(t, [...args, '--workers', '2'], {}, 30_000)
   t.equal(readFileSync(certFile, 'utf8'), written, 'the kept pair, not a new one')
   const port = Number(new URL(workers.url).port)
   const served = await Promise.all([0, 1, 2, 3].map(() => new Promise<string>((resolve, reject) => {
