@@ -70,7 +70,7 @@ t.test('Last-Event-ID replays what the journal still holds after it; a listener 
   t.equal(stream.size(), 1)
 })
 
-t.test('the shared SQLite journal of --workers: followed by seq, also across a clear that restarts the seqs', async (t) => {
+t.test('the shared SQLite journal of --workers: followed by seq, entries of other processes and after a clear', async (t) => {
   const db = openDb(':memory:')
   t.teardown(() => db.close())
   const journal = createSqliteJournal(db, 100)
