@@ -25,6 +25,8 @@ import { validatorCompiler } from './schemas/validator.js'
 import { openDb } from './store/db.js'
 import { loadFixtures } from './store/fixtures.js'
 import { createFindBody } from './store/lookup.js'
+import { createDriftDetector } from './upstream/drift.js'
+import { createForwarding, loadUpstreamAuth } from './upstream/setup.js'
 
 export interface BuildOptions {
   /** Where log lines go instead of stdout (tests capture them here). */
@@ -43,6 +45,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   const authenticate = createAuthenticator(config)
+  const upstreamAuth = loadUpstreamAuth(config)
 
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
@@ -77,13 +80,28 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   installErrorHandling(app)
   installRequestLog(app, config.logLevel)
-  const metrics = createMetrics({ journalSize: () => state.journal.count(), transactions: () => state.transactions.count(), faultRules: () => state.faults.count() })
+  const drift = createDriftDetector(app.log)
+  const proxying = config.unknownTransaction === 'proxy'
+  const metrics = createMetrics({
+    journalSize: () => state.journal.count(),
+    transactions: () => state.transactions.count(),
+    faultRules: () => state.faults.count(),
+    drift: proxying ? drift.counts : undefined
+  })
   metrics.install(app)
   await app.register(swagger, swaggerOptions)
 
   // The emulated API: authentication, then faults, then the route; every request journalled.
   const decideFault = createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer })
   const findBody = createFindBody(state.transactions, config.unknownTransaction)
+  const forwarding = createForwarding(config, {
+    auth: upstreamAuth,
+    drift,
+    recordBody: state.transactions.putBody,
+    count: metrics.upstreamResult,
+    log: app.log
+  })
+  if (forwarding !== undefined) app.addHook('onClose', async () => forwarding.close())
   await app.register(async (api) => {
     installAuth(api, authenticate)
     installFaults(api, {
@@ -94,9 +112,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       }
     })
     installJournal(api, state.journal)
-    await api.register(accessStagesRoute, { findBody })
+    await api.register(accessStagesRoute, { findBody, forward: forwarding?.forward })
   })
-  await app.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics })
+  await app.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics, drift })
   await app.ready()
   if (options.fastPath !== false) {
     putInFront(app.server, createFastPath({

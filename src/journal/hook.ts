@@ -22,12 +22,15 @@ export interface JournalSubject {
   transactionId?: string
   auth?: AuthOutcome
   fault?: FaultDecision
+  /** The upstream answered (`--unknown-transaction proxy`), its 200 perhaps recorded. */
+  forwarded?: 'proxied' | 'recorded'
 }
 
 const NO_AUTH: AuthOutcome = Object.freeze({ scheme: 'none', ok: true })
 
-function outcomeOf ({ fault, auth }: JournalSubject, status: number): JournalRecord['outcome'] {
+function outcomeOf ({ fault, auth, forwarded }: JournalSubject, status: number): JournalRecord['outcome'] {
   if (fault) return `fault:${fault.kind}`
+  if (forwarded) return forwarded
   if (auth && !auth.ok) return 'auth_failed'
   return status < 400 ? 'ok' : 'error'
 }
@@ -55,7 +58,7 @@ export function recordRequest (journal: Journal, request: FastifyRequest, status
   if (request.journaled === true) return
   request.journaled = true
   const { projectId, transactionId } = transactionKey(request)
-  journal.append(journalRecord({ id: request.id, method: request.method, url: request.url, projectId, transactionId, auth: request.auth, fault: request.fault }, status, durationMs))
+  journal.append(journalRecord({ id: request.id, method: request.method, url: request.url, projectId, transactionId, auth: request.auth, fault: request.fault, forwarded: request.forwarded }, status, durationMs))
 }
 
 /** One journal entry per request of the scope (the emulated API). */

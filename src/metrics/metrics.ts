@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { CloudError } from '../errors.js'
 import { FAULT_KINDS } from '../schemas/faults.js'
+import { UPSTREAM_RESULTS, type DriftKindName } from '../schemas/upstream.js'
 import { NamedCounts, RouteStats } from './request-stats.js'
 
 export const AUTH_FAILURE_REASONS = ['missing_credentials', 'bad_signature', 'unknown_ak', 'ak_locked', 'unknown_token', 'token_expired', 'admin_token', 'other'] as const
@@ -24,6 +25,8 @@ export interface MetricsSources {
   journalSize: () => number
   transactions: () => number
   faultRules: () => number
+  /** Upstream bodies' departures from the response schema, by kind (`--unknown-transaction proxy`). */
+  drift?: () => Iterable<[DriftKindName, number]>
 }
 
 /** Requests no route matched (404s, unparseable URLs) share one series per method. */
@@ -42,6 +45,7 @@ export function createMetrics (sources: MetricsSources) {
   const routes = new Map<string, RouteStats>()
   const faults = new NamedCounts(FAULT_KINDS)
   const authFailures = new NamedCounts(AUTH_FAILURE_REASONS)
+  const upstream = new NamedCounts(UPSTREAM_RESULTS)
   const statsFor = (method: string, route: string): RouteStats => {
     const key = `${method} ${route}`
     let stats = routes.get(key)
@@ -54,7 +58,7 @@ export function createMetrics (sources: MetricsSources) {
     /** The Prometheus text of the counts so far. */
     async exposition (): Promise<{ contentType: string, text: string }> {
       registry ??= import('./prometheus.js').then(({ createRegistry }) =>
-        createRegistry({ routes: () => routes.values(), faults, authFailures, sources }))
+        createRegistry({ routes: () => routes.values(), faults, authFailures, upstream, sources }))
       const r = await registry
       return { contentType: r.contentType, text: await r.metrics() }
     },
@@ -88,6 +92,8 @@ export function createMetrics (sources: MetricsSources) {
         done()
       })
     },
+    /** Counts a call forwarded to the upstream by what became of it. */
+    upstreamResult: (result: typeof UPSTREAM_RESULTS[number]): void => upstream.inc(result),
     /** The counters of one route, for requests answered outside Fastify (the fast path). */
     routeStats: statsFor,
     /** A request whose connection a fault took over (reset, hang): no onResponse runs for it. */

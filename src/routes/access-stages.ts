@@ -4,15 +4,37 @@ import { AccessStagesBodySchema, AccessStagesParamsSchema, AccessStagesQuerySche
 import { ErrorBodySchema } from '../schemas/error-body.js'
 import { errors } from '../errors.js'
 import type { FindBody } from '../store/lookup.js'
+import type { Forward } from '../upstream/forward.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set when the upstream answered the request (`--unknown-transaction proxy`), for the journal. */
+    forwarded?: 'proxied' | 'recorded'
+  }
+}
 
 export interface AccessStagesOptions {
   findBody: FindBody
+  /** Asks the upstream what the store cannot answer (`--unknown-transaction proxy`). */
+  forward?: Forward
 }
+
+/** Where a forwarded answer carries the emulator's own request id; X-Request-Id is the upstream's. */
+export const EMULATOR_REQUEST_ID_HEADER = 'x-emulator-request-id'
 
 export const ACCESS_STAGES_URL = '/v2/:project_id/statistics/metrics/access-stages'
 
 /** ShowUserAccessStages: GET /v2/{project_id}/statistics/metrics/access-stages?transaction_id= */
-export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> = async (app, { findBody }) => {
+export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> = async (app, { findBody, forward }) => {
+  app.decorateRequest('forwarded', undefined)
+  const sendForwarded = async (request: { id: string, forwarded?: 'proxied' | 'recorded' }, reply: FastifyReply, projectId: string, transactionId: string): Promise<void> => {
+    const answer = await forward!(projectId, transactionId)
+    request.forwarded = answer.outcome
+    reply.code(answer.status).type(answer.contentType)
+      .header('x-request-id', answer.requestId ?? request.id).header(EMULATOR_REQUEST_ID_HEADER, request.id)
+    return reply.send(answer.body)
+  }
+
   app.get(ACCESS_STAGES_URL, {
     schema: {
       operationId: 'ShowUserAccessStages',
@@ -32,7 +54,10 @@ export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> =
     const { project_id: projectId } = request.params
     const { transaction_id: transactionId } = request.query
     const body = findBody(projectId, transactionId)
-    if (body === undefined) throw errors.transactionNotFound(projectId, transactionId)
+    if (body === undefined) {
+      if (forward !== undefined) return sendForwarded(request, reply as FastifyReply, projectId, transactionId)
+      throw errors.transactionNotFound(projectId, transactionId)
+    }
     // Stored bodies are JSON text already (validated on write); sending the string skips serialisation,
     // which the typed reply does not model, hence the untyped view of it. Not async: a promise per
     // request cost more than the lookup.

@@ -40,6 +40,8 @@ export function createTransactionStore (db: Db) {
       const body = get.get(projectId, transactionId)
       return body === undefined ? undefined : toRecord({ project_id: projectId, transaction_id: transactionId, body })
     },
+    /** Stores a response body as it is (JSON object text, e.g. an upstream's answer recorded). */
+    putBody: (projectId: string, transactionId: string, body: string): void => { upsert.run(projectId, transactionId, body) },
     /** Upserts all records in one transaction: all are stored or none. */
     putMany: (records: readonly TransactionRecord[]): number => putMany.immediate(records),
     /** Replaces one project's records (or all, without a project) in one transaction. */

@@ -4,6 +4,8 @@ import type { EmulatorState } from '../../emulator-state.js'
 import { healthRoute } from '../health.js'
 import { openapiRoute } from '../openapi.js'
 import { installAdminAuth } from './admin-auth.js'
+import type { DriftDetector } from '../../upstream/drift.js'
+import { driftRoutes } from './drift.js'
 import { faultsRoutes } from './faults.js'
 import { metricsRoute } from './metrics.js'
 import { requestsRoutes } from './requests.js'
@@ -17,13 +19,15 @@ export interface ControlPlaneOptions {
   resetAuth?: () => void
   /** The app's metrics, served at /_emulator/metrics. */
   metrics?: Metrics
+  /** Upstream schema drift, served at /_emulator/drift. */
+  drift?: DriftDetector
 }
 
 /** Batches of records are larger than anything the emulated API receives. */
 export const CONTROL_BODY_LIMIT = 8 * 1024 * 1024
 
 /** /_emulator/*: never subject to emulated auth or faults; guarded by --admin-token when set. */
-export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app, { state, adminToken, resetAuth, metrics }) => {
+export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app, { state, adminToken, resetAuth, metrics, drift }) => {
   installAdminAuth(app, adminToken)
   await app.register(healthRoute, { countTransactions: () => state.transactions.count(), countFaults: () => state.faults.count() })
   await app.register(openapiRoute)
@@ -31,6 +35,7 @@ export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app,
   await app.register(faultsRoutes, { faults: state.faults })
   await app.register(requestsRoutes, { journal: state.journal })
   if (metrics) await app.register(metricsRoute, { metrics })
+  if (drift) await app.register(driftRoutes, { drift })
   await app.register(resetRoute, {
     reset: (projectId) => {
       // Lockouts belong to AKs, not to a project namespace: only a full reset forgets them.
