@@ -42,6 +42,11 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
     journal.clear(projectId)
   })
 
+  const replaceAll = db.transaction((projectId: string | undefined, records: readonly TransactionRecord[], rules: readonly FaultRule[]) => {
+    transactions.replace(projectId, records)
+    faults.replace(projectId, rules)
+  })
+
   return {
     transactions,
     faults,
@@ -56,6 +61,14 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
       restoreAll.immediate(projectId)
       if (projectId === undefined) random = rngFromSeed(config.seed)
       return { transactions: transactions.count(projectId), faults: faults.count() }
+    },
+    /**
+     * Replaces the records and fault rules of one project's namespace, or of everything, in one
+     * transaction (a snapshot put back): all is replaced or nothing. The journal stays.
+     */
+    replace (projectId: string | undefined, records: readonly TransactionRecord[], rules: readonly FaultRule[]): { transactions: number, faults: number } {
+      replaceAll.immediate(projectId, records, rules)
+      return { transactions: transactions.count(projectId), faults: faults.rules(projectId).length }
     }
   }
 }

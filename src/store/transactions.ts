@@ -30,6 +30,12 @@ export function createTransactionStore (db: Db) {
     putMany(records)
   })
 
+  type BodyRow = { project_id: string, transaction_id: string, body: string }
+  const pageAll = db.prepare<[string, string, number], BodyRow>(
+    'SELECT project_id, transaction_id, body FROM transactions WHERE (project_id, transaction_id) > (?, ?) ORDER BY project_id, transaction_id LIMIT ?')
+  const pageProject = db.prepare<[string, string, number], BodyRow>(
+    'SELECT project_id, transaction_id, body FROM transactions WHERE project_id = ? AND transaction_id > ? ORDER BY transaction_id LIMIT ?')
+
   const toRecord = (row: Row): TransactionRecord =>
     ({ project_id: row.project_id, transaction_id: row.transaction_id, ...JSON.parse(row.body) as AccessStagesBody })
 
@@ -49,6 +55,14 @@ export function createTransactionStore (db: Db) {
     list ({ projectId, limit, offset }: ListQuery): { transactions: TransactionRecord[], total: number } {
       const rows = projectId === undefined ? listAll.all(limit, offset) : listProject.all(projectId, limit, offset)
       return { transactions: rows.map(toRecord), total: projectId === undefined ? countAll.get()! : countProject.get(projectId)! }
+    },
+    /**
+     * Stored bodies in key order, `limit` at a time after the key `after` (exclusive; start with
+     * undefined): keyset paging, so a scan of any size holds one page and no open statement.
+     */
+    page (projectId: string | undefined, after: readonly [string, string] | undefined, limit: number): BodyRow[] {
+      // '' sorts before every id, and ids are never empty.
+      return projectId !== undefined ? pageProject.all(projectId, after?.[1] ?? '', limit) : pageAll.all(after?.[0] ?? '', after?.[1] ?? '', limit)
     },
     count: (projectId?: string): number => projectId === undefined ? countAll.get()! : countProject.get(projectId)!,
     delete: (projectId: string, transactionId: string): boolean => remove.run(projectId, transactionId).changes > 0,

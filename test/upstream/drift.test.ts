@@ -7,7 +7,7 @@ const DRIFTED = '{"username":"u1","biz_type":"APP","region":"cn-north-4","stages
   '{"stage":"LOGIN","duration":"500","is_success":true},{"stage":"RECONNECT","duration":20,"is_success":true}]}'
 
 t.test('an upstream body the schema does not know: three drift kinds with counts, the body still returned and recorded as received', async (t) => {
-  const cloud = createServer((req, res) => {
+  const cloud = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'c0ffee00c0ffee00c0ffee00c0ffee00' })
     res.end(DRIFTED)
   })

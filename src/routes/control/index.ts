@@ -10,6 +10,7 @@ import { faultsRoutes } from './faults.js'
 import { metricsRoute } from './metrics.js'
 import { requestsRoutes } from './requests.js'
 import { resetRoute } from './reset.js'
+import { stateRoutes } from './state.js'
 import { transactionsRoutes } from './transactions.js'
 
 export interface ControlPlaneOptions {
@@ -36,6 +37,7 @@ export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app,
   await app.register(requestsRoutes, { journal: state.journal })
   if (metrics) await app.register(metricsRoute, { metrics })
   if (drift) await app.register(driftRoutes, { drift })
+  await app.register(stateRoutes, { state })
   await app.register(resetRoute, {
     reset: (projectId) => {
       // Lockouts belong to AKs, not to a project namespace: only a full reset forgets them.
