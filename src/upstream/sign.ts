@@ -8,7 +8,11 @@ export type UpstreamAuth =
   | { scheme: 'token', token: string }
 
 export function upstreamAuthOf (credentials: Credentials): UpstreamAuth {
-  for (const [ak, { sk, securityToken }] of credentials.aksk) return { scheme: 'aksk', ak, sk, securityToken }
+  const first = credentials.aksk.entries().next()
+  if (first.done !== true) {
+    const [ak, { sk, securityToken }] = first.value
+    return { scheme: 'aksk', ak, sk, securityToken }
+  }
   return { scheme: 'token', token: credentials.tokens[0].token }
 }
 
