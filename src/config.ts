@@ -22,7 +22,7 @@ export const ConfigSchema = Type.Object({
   lockoutThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Consecutive AK/SK failures that lock the AK (--auth strict; default 5, 0 never locks).' })),
   lockoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, description: 'How long a locked AK stays locked (default 300).' })),
   unknownTransaction: stringEnum(['error', 'empty', 'generate', 'proxy'], { default: 'error', description: 'Answer for a transaction that is not stored (proxy: ask --upstream).' }),
-  upstream: Type.Optional(Type.String({ minLength: 1, pattern: '^https?://[^\\s]+$', description: 'Base URL forwarded to by --unknown-transaction proxy, e.g. https://workspace.cn-north-4.myhuaweicloud.com.' })),
+  upstream: Type.Optional(Type.String({ minLength: 1, pattern: '^https?://[^\\s/?#]+[^\\s?#]*$', rule: 'expected an http:// or https:// URL without query', description: 'Base URL forwarded to by --unknown-transaction proxy, e.g. https://workspace.cn-north-4.myhuaweicloud.com.' })),
   upstreamCredentials: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON file (the --credentials format) whose first AK/SK, else token, signs forwarded calls.' })),
   upstreamTimeout: Type.Integer({ minimum: 1, maximum: 300_000, default: 10_000, description: 'Milliseconds to wait for the upstream\'s answer before a 504.' }),
   record: Type.Boolean({ default: false, description: 'Store every upstream 200 as a run-time change (--record).' }),
@@ -65,6 +65,7 @@ function convert (key: ConfigKey, raw: unknown, source: string): unknown {
 }
 
 function describeRule (schema: TSchema): string {
+  if (typeof schema.rule === 'string') return schema.rule
   if (Array.isArray(schema.enum)) return `expected one of ${schema.enum.join(', ')}`
   if (schema.type === 'integer') return `expected an integer from ${schema.minimum} to ${schema.maximum}`
   if (schema.type === 'boolean') return 'expected true or false'

@@ -1,8 +1,11 @@
 import t from 'tap'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { buildApp } from '../../src/app.js'
+import { resolveConfig } from '../../src/config.js'
 import { REQUEST_ID } from '../helper.js'
-import { AK, PROJECT, UPSTREAM_BODY, UPSTREAM_ONLY, credentialsFile, lookup, startCloud, startFront, tempDir } from './two-emulators.js'
+import { AK, SK, PROJECT, UPSTREAM_BODY, UPSTREAM_ONLY, credentialsFile, lookup, startCloud, startFront, tempDir } from './two-emulators.js'
 
 t.test('a lookup only the upstream can answer is forwarded, signed, recorded, then served locally across a restart', async (t) => {
   const dir = tempDir(t)
@@ -88,4 +91,19 @@ t.test('slow upstream: the catalogue\'s 504 at --upstream-timeout', async (t) =>
   t.equal(res.status, 504)
   t.same(await res.json(), { error_code: 'APIGW.0204', error_msg: `Backend timeout: upstream ${url} sent no answer within 300 ms.`, request_id: res.headers.get('x-request-id') })
   t.ok(elapsed >= 290 && elapsed < 3000, `answered at the timeout (${elapsed.toFixed(0)} ms)`)
+})
+
+t.test('the upstream credentials never reach the log: only the AK and the scheme', async (t) => {
+  const dir = tempDir(t)
+  const cloud = await startCloud(t, dir)
+  let logged = ''
+  const logStream = new Writable({ write (chunk, _encoding, done) { logged += chunk; done() } })
+  const front = await buildApp(resolveConfig({ unknownTransaction: 'proxy', upstream: cloud.url, record: true, upstreamCredentials: credentialsFile(dir, 'front.json'), fixtures: false, logLevel: 'trace' }), { logStream })
+  t.teardown(() => front.close())
+  const res = await front.inject({ url: `/v2/${PROJECT}/statistics/metrics/access-stages?transaction_id=${UPSTREAM_ONLY}`, headers: { 'x-auth-token': 'client-token' } })
+  t.equal(res.statusCode, 200)
+  t.match(logged, `"upstream":"${cloud.url}"`)
+  t.match(logged, `"auth":{"scheme":"aksk","ak":"${AK}"}`)
+  t.notMatch(logged, SK, 'no secret key')
+  t.notMatch(logged, /Signature=/, 'no signature')
 })
