@@ -1,17 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AccessStagesBodySchema, AccessStagesParamsSchema, AccessStagesQuerySchema } from '../schemas/access-stages.js'
 import { ErrorBodySchema } from '../schemas/error-body.js'
 import { errors } from '../errors.js'
 import type { FindBody } from '../store/lookup.js'
 import type { Forward } from '../upstream/forward.js'
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set when the upstream answered the request (`--unknown-transaction proxy`), for the journal. */
-    forwarded?: 'proxied' | 'recorded'
-  }
-}
+import { ACCESS_STAGES_URL, EMULATOR_REQUEST_ID_HEADER, JSON_TYPE, REQUEST_ID_HEADER } from '../wire/http.js'
 
 export interface AccessStagesOptions {
   findBody: FindBody
@@ -19,19 +13,14 @@ export interface AccessStagesOptions {
   forward?: Forward
 }
 
-/** Where a forwarded answer carries the emulator's own request id; X-Request-Id is the upstream's. */
-export const EMULATOR_REQUEST_ID_HEADER = 'x-emulator-request-id'
-
-export const ACCESS_STAGES_URL = '/v2/:project_id/statistics/metrics/access-stages'
-
 /** ShowUserAccessStages: GET /v2/{project_id}/statistics/metrics/access-stages?transaction_id= */
 export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> = async (app, { findBody, forward }) => {
-  app.decorateRequest('forwarded', undefined)
-  const sendForwarded = async (request: { id: string, forwarded?: 'proxied' | 'recorded' }, reply: FastifyReply, projectId: string, transactionId: string): Promise<void> => {
-    const answer = await forward!(projectId, transactionId)
-    request.forwarded = answer.outcome
+  // The upstream's answer as it came; its X-Request-Id is the client's, the emulator's own id goes beside it.
+  const sendForwarded = async (request: FastifyRequest, reply: FastifyReply, forwardTo: Forward, projectId: string, transactionId: string): Promise<void> => {
+    const answer = await forwardTo(projectId, transactionId)
+    if (request.decisions !== undefined) request.decisions.forwarded = answer.outcome
     reply.code(answer.status).type(answer.contentType)
-      .header('x-request-id', answer.requestId ?? request.id).header(EMULATOR_REQUEST_ID_HEADER, request.id)
+      .header(REQUEST_ID_HEADER, answer.requestId ?? request.id).header(EMULATOR_REQUEST_ID_HEADER, request.id)
     return reply.send(answer.body)
   }
 
@@ -55,12 +44,12 @@ export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> =
     const { transaction_id: transactionId } = request.query
     const body = findBody(projectId, transactionId)
     if (body === undefined) {
-      if (forward !== undefined) return sendForwarded(request, reply as FastifyReply, projectId, transactionId)
+      if (forward !== undefined) return sendForwarded(request, reply as FastifyReply, forward, projectId, transactionId)
       throw errors.transactionNotFound(projectId, transactionId)
     }
     // Stored bodies are JSON text already (validated on write); sending the string skips serialisation,
     // which the typed reply does not model, hence the untyped view of it. Not async: a promise per
     // request cost more than the lookup.
-    ;(reply as FastifyReply).type('application/json; charset=utf-8').send(body)
+    ;(reply as FastifyReply).type(JSON_TYPE).send(body)
   })
 }

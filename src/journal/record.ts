@@ -1,18 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AuthOutcome } from '../auth/types.js'
 import type { FaultDecision } from '../faults/select.js'
 import type { JournalRecord } from '../schemas/journal.js'
-import type { Journal } from './journal.js'
-import { transactionKey } from '../plugins/transaction-key.js'
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set once the request has its journal entry (a hijacked request could otherwise get two). */
-    journaled?: boolean
-  }
-}
-
-/** What the journal keeps of one request; the Fastify path and the fast path both describe requests so. */
+/** What the journal keeps of one request. */
 export interface JournalSubject {
   id: string
   method: string
@@ -51,23 +41,4 @@ export function journalRecord (subject: JournalSubject, status: number, duration
     fault_id: subject.fault?.ruleId,
     outcome: outcomeOf(subject, status)
   }
-}
-
-/** Journals a request handled by Fastify, once. */
-export function recordRequest (journal: Journal, request: FastifyRequest, status: number, durationMs: number): void {
-  if (request.journaled === true) return
-  request.journaled = true
-  const { projectId, transactionId } = transactionKey(request)
-  journal.append(journalRecord({ id: request.id, method: request.method, url: request.url, projectId, transactionId, auth: request.auth, fault: request.fault, forwarded: request.forwarded }, status, durationMs))
-}
-
-/** One journal entry per request of the scope (the emulated API). */
-export function installJournal (scope: FastifyInstance, journal: Journal): void {
-  // A flag on the request (declared up front, so every request keeps one shape) rather than a
-  // WeakSet: a WeakSet entry per request is garbage the collector must trace specially.
-  scope.decorateRequest('journaled', false)
-  scope.addHook('onResponse', (request, reply, done) => {
-    recordRequest(journal, request, reply.statusCode, reply.elapsedTime)
-    done()
-  })
 }
