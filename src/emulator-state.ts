@@ -42,9 +42,17 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
     journal.clear(projectId)
   })
 
+  // Written with the stores' public operations only, so it keeps whatever they mean by a change.
   const replaceAll = db.transaction((projectId: string | undefined, records: readonly TransactionRecord[], rules: readonly FaultRule[]) => {
-    transactions.replace(projectId, records)
-    faults.replace(projectId, rules)
+    if (projectId === undefined) {
+      for (const { project_id: project } of transactions.projects()) transactions.deleteProject(project)
+      faults.clear()
+    } else {
+      transactions.deleteProject(projectId)
+      for (const rule of faults.rules(projectId)) faults.remove(rule.id!)
+    }
+    transactions.putMany(records)
+    for (const rule of rules) faults.add(rule)
   })
 
   return {

@@ -96,10 +96,10 @@ export function createFaultStore (db: Db) {
     return { ...stored, id: stored.id!, matched: 0, fired: 0, spent: false }
   })
 
-  const replace = db.transaction((projectId: string | undefined, rules: readonly FaultRule[], startup: boolean) => {
+  const restore = db.transaction((projectId: string | undefined, startup: readonly FaultRule[]) => {
     if (projectId === undefined) removeAll.run()
     else removeProject.run(projectId)
-    for (const rule of rules) if (projectId === undefined || rule.match?.project_id === projectId) insert(rule, startup)
+    for (const rule of startup) if (projectId === undefined || rule.match?.project_id === projectId) insert(rule, true)
     bump()
   })
 
@@ -126,15 +126,10 @@ export function createFaultStore (db: Db) {
     remove: (id: string): boolean => changed(() => removeOne.run(id).changes > 0),
     clear: (): number => changed(() => removeAll.run().changes),
     /** Back to the start-up rules (with fresh counters), for one project's rules or all. */
-    restore: (projectId: string | undefined, startup: readonly FaultRule[]): void => replace.immediate(projectId, startup, true),
+    restore: (projectId: string | undefined, startup: readonly FaultRule[]): void => restore.immediate(projectId, startup),
     /** The rules as defined (no counters), in the order they are tried: all, or those limited to one project. */
     rules: (projectId?: string): FaultRule[] => all.all().map((r) => JSON.parse(r.rule) as FaultRule)
-      .filter((rule) => projectId === undefined || rule.match?.project_id === projectId),
-    /**
-     * Replaces all rules, or one project's, with these (counters from 0) as run-time changes. For a
-     * project only rules limited to it are taken. Joins the caller's transaction when inside one.
-     */
-    replace: (projectId: string | undefined, rules: readonly FaultRule[]): void => replace(projectId, rules, false)
+      .filter((rule) => projectId === undefined || rule.match?.project_id === projectId)
   }
 }
 export type FaultStore = ReturnType<typeof createFaultStore>
