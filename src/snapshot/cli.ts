@@ -6,6 +6,7 @@ import { createEmulatorState } from '../emulator-state.js'
 import { ProjectIdSchema } from '../schemas/access-stages.js'
 import { compileStrict } from '../schemas/validator.js'
 import { openDb, type Db } from '../store/db.js'
+import { claimDatabase } from '../store/lock.js'
 import { exportState } from './export.js'
 import { checkStateDocument, documentProblem, schemaProblem } from './import.js'
 
@@ -54,9 +55,17 @@ function stateOf (db: Db) {
   return createEmulatorState(db, resolveConfig({ fixtures: false }), [], [], { seed: false })
 }
 
-function openExisting (command: string, file: string): Db {
-  if (!existsSync(file)) throw new ConfigError(`${command}: database ${file}: no such file`)
-  return openDb(file)
+/** The database, claimed as an emulator claims it: refused while one serves the file. */
+function openClaimed (command: string, file: string, mustExist: boolean): { db: Db, release: () => void } {
+  if (mustExist && !existsSync(file)) throw new ConfigError(`${command}: database ${file}: no such file`)
+  const claim = claimDatabase(file)
+  try {
+    const db = openDb(file)
+    return { db, release: () => { db.close(); claim.release() } }
+  } catch (err) {
+    claim.release()
+    throw err
+  }
 }
 
 /** Writes the chunks with backpressure: at most one page waits in memory. */
@@ -67,7 +76,7 @@ async function writeAll (out: Writable, chunks: Iterable<string>): Promise<void>
 /** `wks-emulator export …`: streams the document out a page at a time; resolves to the summary line. */
 export async function runExport (argv: string[]): Promise<string> {
   const args = parseArgs('export', argv)
-  const db = openExisting('export', args.db)
+  const { db, release } = openClaimed('export', args.db, true)
   try {
     const state = stateOf(db)
     if (args.out === undefined) await writeAll(process.stdout, exportState(state, args.projectId))
@@ -82,7 +91,7 @@ export async function runExport (argv: string[]): Promise<string> {
     }
     return `exported ${state.transactions.count(args.projectId)} records and ${state.faults.rules(args.projectId).length} fault rules from database ${args.db}${args.out === undefined ? '' : ` to ${args.out}`}\n`
   } finally {
-    db.close()
+    release()
   }
 }
 
@@ -97,7 +106,7 @@ export function runImport (argv: string[]): string {
     throw new ConfigError(`import: document ${args.file}: ${code === undefined ? 'not valid JSON' : `cannot be read (${code})`}`)
   }
   if (!checkStateDocument(data)) throw new ConfigError(`import: document ${args.file}: ${schemaProblem()}`)
-  const db = openDb(args.db)
+  const { db, release } = openClaimed('import', args.db, false)
   try {
     const state = stateOf(db)
     const others = args.projectId === undefined ? [] : state.faults.rules().filter((r) => r.match?.project_id !== args.projectId)
@@ -107,7 +116,7 @@ export function runImport (argv: string[]): string {
     db.pragma('wal_checkpoint(TRUNCATE)')
     return `imported ${counts.transactions} records and ${counts.faults} fault rules into database ${args.db}\n`
   } finally {
-    db.close()
+    release()
   }
 }
 

@@ -2,7 +2,7 @@ import t from 'tap'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli } from './run-cli.js'
+import { runCli, startCli } from './run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'wks-snapshot-cli-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
@@ -45,4 +45,13 @@ t.test('a bad document or argument is one line, exit 2, and the database is as i
   ]
   for (const [args, line] of cases) t.same(await runCli(args), { code: 2, stdout: '', stderr: `wks-emulator: ${line}\n` }, args.join(' '))
   t.equal((await runCli(['export', '--db', path('b.sqlite')])).stdout, before)
+})
+
+t.test('a database an emulator serves is refused, untouched', async (t) => {
+  const server = await startCli(t, ['--db', path('b.sqlite'), '--no-fixtures'])
+  const line = `database ${path('b.sqlite')} is already served by another wks-emulator; one emulator per file (--workers N serves one file from several processes)`
+  t.same(await runCli(['export', '--db', path('b.sqlite')]), { code: 2, stdout: '', stderr: `wks-emulator: ${line}\n` })
+  t.same(await runCli(['import', path('a.json'), '--db', path('b.sqlite')]), { code: 2, stdout: '', stderr: `wks-emulator: ${line}\n` })
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0)
 })
