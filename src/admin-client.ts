@@ -4,6 +4,8 @@ import type { TransactionRecord } from './schemas/access-stages.js'
 import type { FaultRule, FaultRuleView } from './schemas/faults.js'
 import type { JournalEntry } from './schemas/journal.js'
 import type { ErrorBody } from './schemas/error-body.js'
+import type { StateCounts, StateDocument } from './schemas/state.js'
+import type { DriftReport } from './schemas/upstream.js'
 
 export interface RequestFilter {
   project_id?: string
@@ -146,4 +148,14 @@ export class AdminClient {
   async clearRequests (projectId?: string): Promise<number> {
     return (await this.#call<{ count: number }>('DELETE', `/_emulator/requests${query({ project_id: projectId })}`)).count
   }
+
+  /** A snapshot of the state (records, fault rules) of one project or all; put it back with importState. */
+  exportState (projectId?: string) { return this.#call<StateDocument>('GET', `/_emulator/state${query({ project_id: projectId })}`) }
+  /** Replaces the state of one project (give the same projectId as the export) or all; all or nothing. */
+  importState (document: StateDocument, projectId?: string) {
+    return this.#call<StateCounts>('PUT', `/_emulator/state${query({ project_id: projectId ?? document.project_id })}`, document)
+  }
+
+  /** Schema drift seen in upstream bodies (`--unknown-transaction proxy`). */
+  drift () { return this.#call<DriftReport>('GET', '/_emulator/drift') }
 }

@@ -32,6 +32,8 @@ import { openDb, type Db } from './store/db.js'
 import { claimDatabase } from './store/lock.js'
 import { loadFixtures } from './store/fixtures.js'
 import { createFindBody } from './store/lookup.js'
+import { createDriftDetector } from './upstream/drift.js'
+import { createForwarding, loadUpstreamAuth } from './upstream/setup.js'
 import { readTlsFiles, resolveTls, type TlsSetup } from './tls/material.js'
 import { hostMissing, REQUEST_ID_HEADER } from './wire/http.js'
 import { newRequestId } from './wire/request-id.js'
@@ -62,6 +64,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   const authenticate = createAuthenticator(config)
+  const upstreamAuth = loadUpstreamAuth(config)
   const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
   const tlsFiles = readTlsFiles(config)
 
@@ -114,7 +117,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   installCors(app, cors)
   installErrorHandling(app)
-  const metrics = createMetrics({ journalSize: () => state.journal.count(), transactions: () => state.transactions.count(), faultRules: () => state.faults.count() })
+  const drift = createDriftDetector(app.log)
+  const metrics = createMetrics({
+    journalSize: () => state.journal.count(),
+    transactions: () => state.transactions.count(),
+    faultRules: () => state.faults.count(),
+    drift: config.unknownTransaction === 'proxy' ? drift.counts : undefined
+  })
   metrics.countUnmatched(app)
   installRequestLog(app, config.logLevel, { unmatchedOnly: true })
   await app.register(swagger, swaggerOptions)
@@ -130,14 +139,22 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     logRequests: requestsLogged(config.logLevel)
   })
   const findBody = createFindBody(state.transactions, config.unknownTransaction)
+  const forwarding = createForwarding(config, {
+    auth: upstreamAuth,
+    drift,
+    recordBody: state.transactions.putBody,
+    count: metrics.upstreamResult,
+    log: app.log
+  })
+  if (forwarding !== undefined) app.addHook('onClose', async () => forwarding.close())
   await app.register(async (api) => {
     installApiEntrance(api, pipeline)
-    await api.register(accessStagesRoute, { findBody })
+    await api.register(accessStagesRoute, { findBody, forward: forwarding?.forward })
   })
   await app.register(async (control) => {
     metrics.countRoutes(control)
     installRequestLog(control, config.logLevel)
-    await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics })
+    await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics, drift })
     await control.register(dashboardRoutes, { dir: options.dashboardDir ?? DASHBOARD_DIR })
   })
   await app.ready()

@@ -10,6 +10,9 @@ export const JSON_TYPE = 'application/json; charset=utf-8'
 /** The gateway's request-id header, on every answer (lower case: the form Node writes). */
 export const REQUEST_ID_HEADER = 'x-request-id'
 
+/** Where an answer forwarded from `--upstream` carries the emulator's own id (X-Request-Id is the upstream's). */
+export const EMULATOR_REQUEST_ID_HEADER = 'x-emulator-request-id'
+
 /** Whether a request carries a body (RFC 9112 §6.3: a Transfer-Encoding, or a Content-Length above 0). */
 export function hasBody (headers: IncomingHttpHeaders): boolean {
   const length = headers['content-length']
