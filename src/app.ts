@@ -17,6 +17,8 @@ import { createEmulatorState } from './emulator-state.js'
 import { createFaultDecider, createLatencyWait } from './faults/decider.js'
 import { parseLatencyFlag } from './latency/distribution.js'
 import { createThrottle } from './throttle/throttle.js'
+import { installCors, withCorsHeaders } from './cors/hook.js'
+import { parseCorsOrigins } from './cors/policy.js'
 import { loadFaultRules } from './faults/load.js'
 import { createMetrics } from './metrics/metrics.js'
 import { createPipeline } from './pipeline/index.js'
@@ -32,8 +34,18 @@ import { openDb, type Db } from './store/db.js'
 import { claimDatabase } from './store/lock.js'
 import { loadFixtures } from './store/fixtures.js'
 import { createFindBody } from './store/lookup.js'
+import { createDriftDetector } from './upstream/drift.js'
+import { createForwarding, loadUpstreamAuth } from './upstream/setup.js'
+import { readTlsFiles, resolveTls, type TlsSetup } from './tls/material.js'
 import { hostMissing, REQUEST_ID_HEADER } from './wire/http.js'
 import { newRequestId } from './wire/request-id.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set when serving HTTPS: the certificate served, and the file a generated one was written to. */
+    tls?: { certificate: string, certificateFile?: string }
+  }
+}
 
 export interface BuildOptions {
   /** Where log lines go instead of stdout (tests capture them here). */
@@ -58,6 +70,23 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // The emulator's clock lives in the state, opened below; the authenticator reads it per request.
   let now: () => number = Date.now
   const authenticate = createAuthenticator(config, () => now())
+  const upstreamAuth = loadUpstreamAuth(config)
+  const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
+  const tlsFiles = readTlsFiles(config)
+
+  // A worker serves the file its primary has claimed for the whole cluster.
+  const claim = options.seedState === false ? undefined : claimDatabase(config.db)
+  let db: Db | undefined
+  let tls: TlsSetup | undefined
+  try {
+    db = openDb(config.db, { shared: config.workers > 1 })
+    // HTTPS is chosen when the server is made, so the TLS pair (kept in the database) comes first.
+    tls = await resolveTls(config, db, tlsFiles, { writeCertificate: options.seedState !== false })
+  } catch (err) {
+    db?.close()
+    claim?.release()
+    throw err
+  }
 
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
@@ -69,24 +98,16 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: CONTROL_BODY_LIMIT,
     return503OnClosing: false,
-    frameworkErrors,
+    frameworkErrors: withCorsHeaders(cors, frameworkErrors),
     clientErrorHandler,
     schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
-    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits })
+    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits }, tls)
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.decorate('tls', tls === undefined ? undefined : { certificate: tls.cert, certificateFile: tls.certificateFile })
   app.setValidatorCompiler(validatorCompiler)
   installProtocolAnswers(app.server)
   guardDescriptors(app.server, app.log)
 
-  // A worker serves the file its primary has claimed for the whole cluster.
-  const claim = options.seedState === false ? undefined : claimDatabase(config.db)
-  let db: Db
-  try {
-    db = openDb(config.db, { shared: config.workers > 1 })
-  } catch (err) {
-    claim?.release()
-    throw err
-  }
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState, hostClock: options.hostClock })
   now = state.clock.now
   app.addHook('onClose', async () => {
@@ -101,15 +122,23 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if (hostMissing(request.raw)) done(errors.badRequest())
     else done()
   })
+  installCors(app, cors)
   installErrorHandling(app)
-  const metrics = createMetrics({ journalSize: () => state.journal.count(), transactions: () => state.transactions.count(), faultRules: () => state.faults.count() })
+  const drift = createDriftDetector(app.log)
+  const metrics = createMetrics({
+    journalSize: () => state.journal.count(),
+    transactions: () => state.transactions.count(),
+    faultRules: () => state.faults.count(),
+    drift: config.unknownTransaction === 'proxy' ? drift.counts : undefined
+  })
   metrics.countUnmatched(app)
   installRequestLog(app, config.logLevel, { unmatchedOnly: true })
   await app.register(swagger, swaggerOptions)
 
-  // The emulated API: one pipeline (authentication, throttling, faults and latency; every request
-  // recorded) for its two entrances.
+  // The emulated API: one pipeline (CORS headers, authentication, throttling, faults and latency;
+  // every request recorded) for its two entrances.
   const pipeline = createPipeline({
+    cors,
     authenticate,
     throttle: createThrottle({ policies: state.rateLimits.policies, counters: state.rateLimits.counters, clock: state.clock }),
     decideFault: createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer }),
@@ -120,14 +149,22 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     logRequests: requestsLogged(config.logLevel)
   })
   const findBody = createFindBody(state.transactions, config.unknownTransaction)
+  const forwarding = createForwarding(config, {
+    auth: upstreamAuth,
+    drift,
+    recordBody: state.transactions.putBody,
+    count: metrics.upstreamResult,
+    log: app.log
+  })
+  if (forwarding !== undefined) app.addHook('onClose', async () => forwarding.close())
   await app.register(async (api) => {
     installApiEntrance(api, pipeline)
-    await api.register(accessStagesRoute, { findBody })
+    await api.register(accessStagesRoute, { findBody, forward: forwarding?.forward })
   })
   await app.register(async (control) => {
     metrics.countRoutes(control)
     installRequestLog(control, config.logLevel)
-    await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics })
+    await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics, drift })
     await control.register(dashboardRoutes, { dir: options.dashboardDir ?? DASHBOARD_DIR })
   })
   await app.ready()

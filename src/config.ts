@@ -1,9 +1,11 @@
+import { isIP } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { ConfigError } from './config-error.js'
 import { parseLatencyFlag } from './latency/distribution.js'
 import { MAX_CLOCK_OFFSET_MS } from './clock/clock.js'
+import { parseCorsOrigins } from './cors/policy.js'
 import { stringEnum } from './schemas/string-enum.js'
 import { parseRateLimitFlag } from './throttle/policies.js'
 
@@ -29,7 +31,11 @@ export const ConfigSchema = Type.Object({
   credentialsJson: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON itself (env only).' })),
   lockoutThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Consecutive AK/SK failures that lock the AK (--auth strict; default 5, 0 never locks).' })),
   lockoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, description: 'How long a locked AK stays locked (default 300).' })),
-  unknownTransaction: stringEnum(['error', 'empty', 'generate'], { default: 'error', description: 'Answer for a transaction that is not stored.' }),
+  unknownTransaction: stringEnum(['error', 'empty', 'generate', 'proxy'], { default: 'error', description: 'Answer for a transaction that is not stored (proxy: ask --upstream).' }),
+  upstream: Type.Optional(Type.String({ minLength: 1, pattern: '^https?://[^\\s/?#]+[^\\s?#]*$', rule: 'expected an http:// or https:// URL without query', description: 'Base URL forwarded to by --unknown-transaction proxy, e.g. https://workspace.cn-north-4.myhuaweicloud.com.' })),
+  upstreamCredentials: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON file (the --credentials format) whose first AK/SK, else token, signs forwarded calls.' })),
+  upstreamTimeout: Type.Integer({ minimum: 1, maximum: 300_000, default: 10_000, description: 'Milliseconds to wait for the upstream\'s answer before a 504.' }),
+  record: Type.Boolean({ default: false, description: 'Store every upstream 200 as a run-time change (--record).' }),
   journalSize: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10000, description: 'Request journal capacity (entries).' }),
   logLevel: stringEnum(LOG_LEVELS, { default: 'info', description: 'Log level.' }),
   adminToken: Type.Optional(Type.String({ minLength: 1, description: 'Bearer token required by the control plane.' })),
@@ -39,7 +45,13 @@ export const ConfigSchema = Type.Object({
   rateLimit: Type.Optional(Type.String({ minLength: 1, description: "Throttling policies, e.g. 'api=200/s,user=10/s,ip=600/min' (off when unset)." })),
   latency: Type.Optional(Type.String({ minLength: 1, description: 'Latency of every API answer: fixed:ms=N, uniform:min=N,max=N or lognormal:median=N,sigma=S[,cap=N].' })),
   clockOffset: Type.Integer({ minimum: -MAX_CLOCK_OFFSET_MS, maximum: MAX_CLOCK_OFFSET_MS, default: 0, description: "Shift of the emulator's clock in ms (signature window, expiry, lockouts, throttling)." }),
-  workers: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Processes serving one port (node:cluster); above 1 needs a file --db they share.' })
+  workers: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Processes serving one port (node:cluster); above 1 needs a file --db they share.' }),
+  cors: Type.Optional(Type.String({ minLength: 1, description: 'Origins allowed to call the API from a browser: a comma list (scheme://host[:port]) or *; the control plane takes only listed origins.' })),
+  tls: Type.Optional(stringEnum(['self-signed'], { description: 'Serve HTTPS with a certificate made (and, with a file --db, kept) by the emulator.' })),
+  tlsCert: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate (chain) file: serve HTTPS on --port; needs --tls-key.' })),
+  tlsKey: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key file of --tls-cert.' })),
+  tlsCertOut: Type.Optional(Type.String({ minLength: 1, description: 'Where --tls self-signed writes its certificate for clients to trust (default: in the temp dir, named on the ready line).' })),
+  tlsSan: Type.Optional(Type.String({ minLength: 1, description: 'Extra names (comma list of DNS names or IPs) of the --tls self-signed certificate, beside localhost, 127.0.0.1 and ::1.' }))
 }, { additionalProperties: false })
 export type Config = Static<typeof ConfigSchema>
 export type ConfigKey = keyof Config
@@ -54,9 +66,9 @@ const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => '-' + c.toLo
 const envName = (key: string): string => 'WKS_EMULATOR_' + kebab(key).replace(/-/g, '_').toUpperCase()
 
 export const FLAGS: Flag[] = (Object.keys(ConfigSchema.properties) as ConfigKey[])
-  .filter((key) => key !== 'credentialsJson' && key !== 'prefer')
-  // The contract puts the credentials JSON itself in WKS_EMULATOR_CREDENTIALS, so the file path gets _FILE.
-  .map((key) => ({ key, flag: kebab(key), env: key === 'credentials' ? 'WKS_EMULATOR_CREDENTIALS_FILE' : envName(key) }))
+  .filter((key) => key !== 'credentialsJson' && key !== 'prefer' && key !== 'record')
+  // The contract puts the credentials JSON itself in WKS_EMULATOR_CREDENTIALS, so file paths get _FILE.
+  .map((key) => ({ key, flag: kebab(key), env: key === 'credentials' || key === 'upstreamCredentials' ? `${envName(key)}_FILE` : envName(key) }))
 
 // Checked with TypeBox's Value, which reads the schema as it is: compiling it with Ajv took longer
 // than the rest of start-up before the first request, for a check that runs once.
@@ -70,6 +82,7 @@ function convert (key: ConfigKey, raw: unknown, source: string): unknown {
 }
 
 function describeRule (schema: TSchema): string {
+  if (typeof schema.rule === 'string') return schema.rule
   if (Array.isArray(schema.enum)) return `expected one of ${schema.enum.join(', ')}`
   if (schema.type === 'integer') return `expected an integer from ${schema.minimum} to ${schema.maximum}`
   if (schema.type === 'boolean') return 'expected true or false'
@@ -86,12 +99,14 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv = {}): Reado
   if (env.WKS_EMULATOR_CREDENTIALS) raw.credentialsJson = env.WKS_EMULATOR_CREDENTIALS
   if (env.WKS_EMULATOR_NO_FIXTURES === 'true' || env.WKS_EMULATOR_NO_FIXTURES === '1') raw.fixtures = false
   if (env.WKS_EMULATOR_PREFER !== undefined) raw.prefer = convert('prefer', env.WKS_EMULATOR_PREFER, 'WKS_EMULATOR_PREFER')
+  if (env.WKS_EMULATOR_RECORD !== undefined) raw.record = convert('record', env.WKS_EMULATOR_RECORD, 'WKS_EMULATOR_RECORD')
 
   const byFlag = new Map(FLAGS.map((f) => [f.flag, f]))
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '--no-fixtures') { raw.fixtures = false; continue }
     if (arg === '--no-prefer') { raw.prefer = false; continue }
+    if (arg === '--record') { raw.record = true; continue }
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg)
     const flag = match ? byFlag.get(match[1]) : undefined
     if (!match || !flag) throw new ConfigError(`unknown argument ${JSON.stringify(arg)} (see --help)`)
@@ -118,11 +133,41 @@ export function resolveConfig (partial: Partial<Record<ConfigKey, unknown>>): Re
   // Parsed here so a bad value stops start-up with one line before anything is opened; buildApp parses again.
   if (config.rateLimit !== undefined) parseRateLimitFlag(config.rateLimit)
   if (config.latency !== undefined) parseLatencyFlag(config.latency)
+  checkTls(config as Config)
+  if (config.cors !== undefined) {
+    try {
+      parseCorsOrigins(config.cors as string)
+    } catch (err) {
+      throw new ConfigError(`invalid --cors ${JSON.stringify(config.cors)}: ${(err as Error).message}`)
+    }
+  }
   if (config.workers > 1 && config.db === ':memory:') {
     throw new ConfigError(`--workers ${config.workers} needs a file --db: each worker would have a :memory: database of its own`)
   }
+  if (config.unknownTransaction === 'proxy' && config.upstream === undefined) {
+    throw new ConfigError('--unknown-transaction proxy needs --upstream URL, the service to forward to')
+  }
+  if ((config.record || config.upstreamCredentials !== undefined) && config.unknownTransaction !== 'proxy') {
+    throw new ConfigError(`${config.record ? '--record' : '--upstream-credentials'} needs --unknown-transaction proxy`)
+  }
   return Object.freeze(config as Config)
 }
+
+/** TLS flags that only make sense together, or not at all. */
+function checkTls ({ tls, tlsCert, tlsKey, tlsCertOut, tlsSan }: Config): void {
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new ConfigError('--tls-cert and --tls-key go together')
+  if (tls !== undefined && tlsCert !== undefined) throw new ConfigError('--tls self-signed and --tls-cert/--tls-key exclude each other')
+  if (tls === undefined && tlsCertOut !== undefined) throw new ConfigError('--tls-cert-out needs --tls self-signed')
+  if (tls === undefined && tlsSan !== undefined) throw new ConfigError('--tls-san needs --tls self-signed')
+  if (tlsSan !== undefined) {
+    for (const name of tlsSan.split(',')) {
+      if (isIP(name.trim()) === 0 && !DNS_NAME.test(name.trim())) throw new ConfigError(`invalid --tls-san ${JSON.stringify(name.trim())}: expected a DNS name or an IP address`)
+    }
+  }
+}
+
+// Labels of letters, digits and hyphens (RFC 1123), a leading `*.` allowed.
+const DNS_NAME = /^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
 
 export function helpText (): string {
   const rows = FLAGS.map(({ key, flag, env }) => {
@@ -139,11 +184,15 @@ export function helpText (): string {
     ...rows,
     `  ${'--no-fixtures'.padEnd(24)} ${'WKS_EMULATOR_NO_FIXTURES=1'.padEnd(34)} Start with no seeded data.`,
     `  ${'--no-prefer'.padEnd(24)} ${'WKS_EMULATOR_PREFER=false'.padEnd(34)} Ignore Prefer: code=/delay= headers.`,
+    `  ${'--record'.padEnd(24)} ${'WKS_EMULATOR_RECORD=true'.padEnd(34)} With proxy: store every upstream 200 as a run-time change.`,
     `  ${' '.repeat(24)} ${'WKS_EMULATOR_CREDENTIALS'.padEnd(34)} The credentials JSON itself, instead of a file.`,
     `  ${'--help'.padEnd(24)} Show this text.`,
     '',
     'wks-emulator generate --count N --projects P --seed S (--out FILE.json | --db FILE.sqlite)',
     '  writes realistic records to load with --fixtures or serve with --db; see generate --help.',
+    'wks-emulator export --db FILE [--project-id ID] [--out FILE.json]',
+    'wks-emulator import FILE.json --db FILE [--project-id ID]',
+    '  copy a database\'s state (records, fault rules) to a snapshot document and back, without a server.',
     ''
   ].join('\n')
 }

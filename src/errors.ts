@@ -39,6 +39,14 @@ export const errors = {
   authFailed: (detail: string) => new CloudError(401, 'APIGW.0301', `${IAM}: ${detail}`),
   adminUnauthorized: () => new CloudError(401, 'APIGW.0301', `${IAM}: emulator admin token missing or wrong`),
   forbidden: () => new CloudError(403, 'APIGW.0302', 'The IAM user is not authorized to access the API.'),
+  /**
+   * A browser page whose origin `--cors` does not list called the control plane (the emulator's
+   * choice of code: the gateway's "not authorized" 403).
+   */
+  controlOriginRefused: (origin: string) =>
+    new CloudError(403, 'APIGW.0302', `The emulator's control plane does not answer pages of origin ${origin}; list the origin in --cors to allow it.`),
+  /** A CORS preflight from an origin `--cors` does not allow. */
+  corsOriginRefused: (origin: string) => new CloudError(403, 'APIGW.0302', `Origin ${origin} is not allowed by --cors.`),
   /** (docs) APIGW.0308, the gateway's flow control: names the policy that tripped, its limit and window. */
   rateLimited: (policy: string, limit: number, window: string) =>
     new CloudError(429, 'APIGW.0308', `The throttling threshold has been reached: policy ${policy} over ratelimit,limit:${limit},time:${window}`),
@@ -54,7 +62,11 @@ export const errors = {
   internal: () => new CloudError(500, 'WKS.00000003', DATABASE_MSG),
   badGateway: () => new CloudError(502, 'APIGW.0202', 'Backend unavailable.'),
   unavailable: () => new CloudError(503, 'APIGW.0203', 'Backend unavailable.'),
-  timeout: () => new CloudError(504, 'APIGW.0204', 'Backend timeout.')
+  timeout: () => new CloudError(504, 'APIGW.0204', 'Backend timeout.'),
+  /** `--unknown-transaction proxy`: no answer from the upstream (refused, reset, DNS) or one too large to be this API's. */
+  upstreamUnreachable: (origin: string, detail: string) => new CloudError(502, 'APIGW.0202', `Backend unavailable: upstream ${origin} failed (${detail}).`),
+  /** `--unknown-transaction proxy`: the upstream did not answer within --upstream-timeout. */
+  upstreamTimeout: (origin: string, detail: string) => new CloudError(504, 'APIGW.0204', `Backend timeout: upstream ${origin} sent ${detail}.`)
 }
 
 /** The catalogue's answer for a bare status, used to fill fault rules that name only a status. */

@@ -12,6 +12,11 @@ async function main (argv: string[]): Promise<void> {
     runGenerate(argv.slice(1))
     return
   }
+  if (argv[0] === 'export' || argv[0] === 'import') {
+    const { runSnapshotCommand } = await import('./snapshot/cli.js')
+    await runSnapshotCommand(argv[0], argv.slice(1))
+    return
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(helpText())
     return
@@ -32,7 +37,13 @@ async function main (argv: string[]): Promise<void> {
     await app.close()
   })
   if (slot !== undefined) followPrimary(grace.close, () => closing)
-  await app.listen({ host: config.host, port: config.port })
+  const certificateFile = app.tls?.certificateFile
+  await app.listen({
+    host: config.host,
+    port: config.port,
+    // The ready line names the generated certificate, which clients must trust to connect.
+    listenTextResolver: (address) => `Server listening at ${address}${certificateFile === undefined ? '' : ` (self-signed TLS certificate: ${certificateFile})`}`
+  })
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

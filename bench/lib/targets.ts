@@ -34,6 +34,7 @@ export function evaluateTargets ({ measurements, rows, cold, resetBig, records }
   const fresh = roundRatio(measurements, 'c-fresh', 'a-warn')
   const counting = roundRatio(measurements, 'g', 'a-warn')
   const sharedCounting = roundRatio(measurements, 'w2g', 'w2')
+  const tls = roundRatio(measurements, 'a-tls', 'a-warn')
   const targets: Target[] = [
     { what: '(a) at warn: throughput', goal: '≥ 0.70 × baseline', measured: `${a.ratio.toFixed(2)} ×`, met: a.ratio >= 0.7 },
     { what: '(a) at warn: p99 at 50 connections', goal: '≤ 5 ms', measured: `${a.p99Ms.toFixed(2)} ms`, met: a.p99Ms <= 5 },
@@ -49,5 +50,6 @@ export function evaluateTargets ({ measurements, rows, cold, resetBig, records }
     `\`--workers 2\` serves ${workers.toFixed(2)} × the req/s of \`--workers 1\` on the same machine (same rounds); ` +
     `strict AK/SK with every request signed anew serves ${fresh.toFixed(2)} × (a), against ${c.toFixed(2)} × for (c), which replays one signed request; ` +
     `(a) is the lookup with no rate limit set, and a generous limit on all three policies (g) serves ${counting.toFixed(2)} × (a) (the cost of counting), ` +
-    `${sharedCounting.toFixed(2)} × under \`--workers 2\`, where the counts go through SQLite.`
+    `${sharedCounting.toFixed(2)} × under \`--workers 2\`, where the counts go through SQLite; ` +
+    `over HTTPS (a) serves ${tls.toFixed(2)} × its req/s over plain HTTP (same rounds).`
 }

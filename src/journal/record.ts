@@ -14,12 +14,15 @@ export interface JournalSubject {
   fault?: FaultDecision
   /** Refused by a throttling policy. */
   throttled?: boolean
+  /** The upstream answered (`--unknown-transaction proxy`), its 200 perhaps recorded. */
+  forwarded?: 'proxied' | 'recorded'
 }
 
 const NO_AUTH: AuthOutcome = Object.freeze({ scheme: 'none', ok: true })
 
-function outcomeOf ({ fault, auth, throttled }: JournalSubject, status: number): JournalRecord['outcome'] {
+function outcomeOf ({ fault, auth, throttled, forwarded }: JournalSubject, status: number): JournalRecord['outcome'] {
   if (fault) return `fault:${fault.kind}`
+  if (forwarded) return forwarded
   if (auth && !auth.ok) return 'auth_failed'
   if (throttled === true) return 'throttled'
   return status < 400 ? 'ok' : 'error'

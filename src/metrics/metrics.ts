@@ -4,6 +4,7 @@ import { CloudError } from '../errors.js'
 import type { FaultKind } from '../faults/select.js'
 import { FAULT_KINDS } from '../schemas/faults.js'
 import { POLICY_NAMES, type PolicyName } from '../schemas/rate-limits.js'
+import { UPSTREAM_RESULTS } from '../schemas/upstream.js'
 import { NamedCounts, RouteStats, type MetricsSources } from './request-stats.js'
 
 export const AUTH_FAILURE_REASONS = ['missing_credentials', 'bad_signature', 'unknown_ak', 'ak_locked', 'unknown_token', 'token_expired', 'admin_token', 'other'] as const
@@ -39,6 +40,7 @@ export function createMetrics (sources: MetricsSources) {
   const faults = new NamedCounts(FAULT_KINDS)
   const authFailures = new NamedCounts(AUTH_FAILURE_REASONS)
   const throttled = new NamedCounts(POLICY_NAMES)
+  const upstream = new NamedCounts(UPSTREAM_RESULTS)
   const statsFor = (method: string, route: string): RouteStats => {
     const key = `${method} ${route}`
     let stats = routes.get(key)
@@ -51,7 +53,7 @@ export function createMetrics (sources: MetricsSources) {
     /** The Prometheus text of the counts so far. */
     async exposition (): Promise<{ contentType: string, text: string }> {
       registry ??= import('./prometheus.js').then(({ createRegistry }) =>
-        createRegistry({ routes: () => routes.values(), faults, authFailures, throttled, sources }))
+        createRegistry({ routes: () => routes.values(), faults, authFailures, throttled, upstream, sources }))
       const r = await registry
       return { contentType: r.contentType, text: await r.metrics() }
     },
@@ -89,6 +91,8 @@ export function createMetrics (sources: MetricsSources) {
         done()
       })
     },
+    /** Counts a call forwarded to the upstream by what became of it. */
+    upstreamResult: (result: typeof UPSTREAM_RESULTS[number]): void => upstream.inc(result),
     /** The counters of one route, for requests counted by the pipeline. */
     routeStats: statsFor,
     /** A fault applied to an emulated-API request. */

@@ -25,6 +25,8 @@ export interface Call {
  * undefined is still to take (by the next entrance, when one hands the request over).
  */
 export interface Decisions {
+  /** The CORS headers of the answer, whatever it is (`--cors`; null: none). Taken first, so a refusal carries them. */
+  cors?: Readonly<Record<string, string>> | null
   auth?: AuthVerdict
   /** The throttling policies' counts of this call; null: decided, no policy applies. */
   throttle?: ThrottleVerdict | null
@@ -32,6 +34,11 @@ export interface Decisions {
   fault?: FaultDecision | null
   /** The --latency wait of the answer, ms (0: none). */
   latencyMs?: number
+  /**
+   * Set when the store had no answer and the upstream gave one (`--unknown-transaction proxy`):
+   * `recorded` when its 200 was stored as well (`--record`).
+   */
+  forwarded?: 'proxied' | 'recorded'
 }
 
 /** Whether the call went over a throttling policy. */

@@ -1,4 +1,6 @@
 import type { Authenticator } from '../auth/types.js'
+import { apiResponseHeaders } from '../cors/decide.js'
+import type { CorsPolicy } from '../cors/policy.js'
 import type { FaultDecider, LatencyWait } from '../faults/decider.js'
 import type { Throttle } from '../throttle/throttle.js'
 import type { Call, Decisions } from './call.js'
@@ -12,14 +14,17 @@ import type { Call, Decisions } from './call.js'
 export type Decide = (call: Call, taken: Decisions) => Decisions
 
 export interface DecideSteps {
+  /** `--cors`; undefined: off. */
+  cors?: CorsPolicy
   authenticate: Authenticator
   throttle: Throttle
   decideFault: FaultDecider
   latencyWait: LatencyWait
 }
 
-export function createDecide ({ authenticate, throttle, decideFault, latencyWait }: DecideSteps): Decide {
+export function createDecide ({ cors, authenticate, throttle, decideFault, latencyWait }: DecideSteps): Decide {
   return (call, taken) => {
+    if (taken.cors === undefined) taken.cors = apiResponseHeaders(cors, call.headers.origin) ?? null
     taken.auth ??= authenticate(call)
     if (!taken.auth.ok) return taken
     if (taken.throttle === undefined) taken.throttle = throttle({ projectId: call.key.projectId, headers: call.headers, ip: call.ip }) ?? null

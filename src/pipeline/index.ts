@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Authenticator } from '../auth/types.js'
+import type { CorsPolicy } from '../cors/policy.js'
 import type { FaultDecider, LatencyWait } from '../faults/decider.js'
 import type { Journal } from '../journal/journal.js'
 import type { Metrics } from '../metrics/metrics.js'
@@ -34,6 +35,8 @@ export interface Pipeline {
 }
 
 export interface PipelineOptions {
+  /** `--cors`; undefined: off. Preflights never reach the pipeline: they are not API calls. */
+  cors?: CorsPolicy
   authenticate: Authenticator
   throttle: Throttle
   decideFault: FaultDecider
@@ -45,10 +48,10 @@ export interface PipelineOptions {
   logRequests: boolean
 }
 
-export function createPipeline ({ authenticate, throttle, decideFault, latencyWait, journal, metrics, log, logRequests }: PipelineOptions): Pipeline {
+export function createPipeline ({ cors, authenticate, throttle, decideFault, latencyWait, journal, metrics, log, logRequests }: PipelineOptions): Pipeline {
   const listeners: RecordedListener[] = []
   return {
-    decide: createDecide({ authenticate, throttle, decideFault, latencyWait }),
+    decide: createDecide({ cors, authenticate, throttle, decideFault, latencyWait }),
     record: createRecord({ journal, metrics, log, logRequests, listeners }),
     needsBody: authenticate.needsBody === true,
     subscribe (listener) {

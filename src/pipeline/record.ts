@@ -38,7 +38,7 @@ export function createRecord ({ journal, metrics, log, logRequests, listeners }:
       if (tripped !== undefined) metrics.countThrottled(tripped.policy)
       const auth = decisions.auth === undefined ? undefined : authOutcome(decisions.auth)
       const { key } = call
-      const entry = journalRecord({ id: call.id, method: call.method, url: call.url, projectId: key.projectId, transactionId: key.transactionId, auth, fault, throttled: tripped !== undefined }, status, elapsedMs)
+      const entry = journalRecord({ id: call.id, method: call.method, url: call.url, projectId: key.projectId, transactionId: key.transactionId, auth, fault, throttled: tripped !== undefined, forwarded: decisions.forwarded }, status, elapsedMs)
       journal.append(entry)
       // reqId first, where a child logger's binding would put it.
       if (logRequests) log.info({ reqId: call.id, req: call, res: { statusCode: status }, responseTime: elapsedMs }, 'request')

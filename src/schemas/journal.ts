@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { stringEnum } from './string-enum.js'
 
-export const OUTCOMES = ['ok', 'error', 'auth_failed', 'throttled', 'fault:error', 'fault:delay', 'fault:reset', 'fault:malformed', 'fault:hang', 'fault:dribble'] as const
+export const OUTCOMES = ['ok', 'error', 'auth_failed', 'throttled', 'fault:error', 'fault:delay', 'fault:reset', 'fault:malformed', 'fault:hang', 'fault:dribble', 'proxied', 'recorded'] as const
 
 export const JournalEntrySchema = Type.Object({
   seq: Type.Integer({ description: 'Increases with every entry.' }),

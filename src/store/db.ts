@@ -89,6 +89,8 @@ const MIGRATIONS: Array<string | ((db: Db) => void)> = [
     for (const r of displaced) put(r.project_id, r.transaction_id, r.body)
     db.exec('DROP TABLE transactions')
   },
+  // The --tls self-signed pair, kept with the data so clients that trust it go on trusting it.
+  'CREATE TABLE tls_identity (name TEXT PRIMARY KEY, key TEXT NOT NULL, cert TEXT NOT NULL) WITHOUT ROWID',
   // Run-time settings (clock offset, throttling policies) and throttling counters, shared by workers.
   `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
    INSERT INTO state_version VALUES ('settings', 0);

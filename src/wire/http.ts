@@ -12,6 +12,8 @@ export const REQUEST_ID_HEADER = 'x-request-id'
 
 /** The gateway's debug switch: `X-Apig-Mode: debug` asks for the X-Apig-RateLimit-* and X-Apig-Latency headers. */
 export const APIG_MODE_HEADER = 'x-apig-mode'
+/** Where an answer forwarded from `--upstream` carries the emulator's own id (X-Request-Id is the upstream's). */
+export const EMULATOR_REQUEST_ID_HEADER = 'x-emulator-request-id'
 
 /** Whether a request carries a body (RFC 9112 §6.3: a Transfer-Encoding, or a Content-Length above 0). */
 export function hasBody (headers: IncomingHttpHeaders): boolean {
