@@ -40,7 +40,10 @@ export const requestsStreamRoute: FastifyPluginAsyncTypebox<{ stream: JournalStr
     const { project_id: projectId, transaction_id: transactionId, status } = request.query
     const res = reply.raw
     reply.hijack()
+    // After hijack() Fastify sends nothing it holds: the headers hooks set (CORS for a listed
+    // origin) are written here, or a page of that origin could not read the stream.
     res.writeHead(200, {
+      ...reply.getHeaders(),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       'x-request-id': request.id,
