@@ -42,8 +42,8 @@ export const requestsStreamRoute: FastifyPluginAsyncTypebox<{ stream: JournalStr
     reply.hijack()
     // After hijack() Fastify sends nothing it holds: the headers hooks set (CORS for a listed
     // origin) are written here, or a page of that origin could not read the stream.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value)
     res.writeHead(200, {
-      ...reply.getHeaders(),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       'x-request-id': request.id,
