@@ -99,7 +99,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await api.register(accessStagesRoute, { findBody })
   })
   await app.register(async (control) => {
-    metrics.countRoutes(control)
+    metrics.countScope(control)
     installRequestLog(control, config.logLevel)
     await control.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics })
   })

@@ -2,11 +2,9 @@ import { pino, type DestinationStream, type LoggerOptions } from 'pino'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Config } from '../config.js'
+import { SECRET_HEADERS } from '../wire/http.js'
 
-/** Headers that carry secrets; their values never reach a log line. */
-export const REDACTED_HEADERS = ['authorization', 'x-auth-token', 'x-security-token', 'cookie']
-
-const SECRET_HEADERS = new Set(REDACTED_HEADERS)
+const SECRET = new Set(SECRET_HEADERS)
 
 /**
  * The headers as logged, secret values replaced. Done here rather than with pino's `redact`
@@ -14,7 +12,7 @@ const SECRET_HEADERS = new Set(REDACTED_HEADERS)
  */
 function loggedHeaders (headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {}
-  for (const name in headers) out[name] = SECRET_HEADERS.has(name) ? '[redacted]' : headers[name]
+  for (const name in headers) out[name] = SECRET.has(name) ? '[redacted]' : headers[name]
   return out
 }
 

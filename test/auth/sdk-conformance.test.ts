@@ -71,7 +71,7 @@ async function start (t: Test) {
     const res = await fetch(`${endpoint}/_emulator/requests?limit=1`)
     return ((await res.json()) as { requests: Array<{ request_id: string, auth: unknown }> }).requests[0]
   }
-  const lastRefusal = () => logs.filter((l) => l.msg === 'authentication refused').at(-1)?.reason
+  const lastRefusal = () => logs.filter((l) => l.msg === 'authentication refused').at(-1)?.detail
   return { endpoint, lastRequest, lastRefusal }
 }
 

@@ -5,7 +5,7 @@ import { parseCredentials } from '../../src/auth/credentials.js'
 import { createLockout } from '../../src/auth/lockout.js'
 import { timingSafeEqual } from 'node:crypto'
 import { CONSTANT_TIME_EQUAL, createStrictAuthenticator, parseSdkDate, safeEqual, verifyStrict } from '../../src/auth/strict.js'
-import type { AuthRequest, AuthVerdict } from '../../src/auth/types.js'
+import { authError, type AuthRequest, type AuthVerdict } from '../../src/auth/types.js'
 
 const AK = 'QTWAOYTTINDUT2QVKYUC'
 const SK = 'MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc'
@@ -41,12 +41,15 @@ function verify (request: AuthRequest, now = NOW, lockout = createLockout()): Au
   return verifyStrict(request, { credentials, lockout, now })
 }
 
-function refused (t: Test, verdict: AuthVerdict, detail: string, reason?: string | RegExp): void {
+/** A refusal whose 401 carries the gateway's `wording`, and whose log detail matches `why`. */
+function refused (t: Test, verdict: AuthVerdict, wording: string, why?: string | RegExp): void {
   t.equal(verdict.ok, false, 'refused')
-  t.equal(verdict.error?.statusCode, 401)
-  t.equal(verdict.error?.errorCode, 'APIGW.0301')
-  t.equal(verdict.error?.message, IAM + detail)
-  if (reason !== undefined) t.match(verdict.reason, reason)
+  const error = authError(verdict)
+  t.equal(error.statusCode, 401)
+  t.equal(error.errorCode, 'APIGW.0301')
+  t.equal(error.message, IAM + wording)
+  t.equal(error.reason, verdict.reason, 'the error carries the verdict\'s reason code')
+  if (why !== undefined) t.match(verdict.detail, why)
 }
 
 t.test('a correctly signed request passes; the principal is the AK', async (t) => {
@@ -164,7 +167,7 @@ t.test('createStrictAuthenticator: clock and lockout options, reset forgets lock
   t.equal(authenticate.needsBody, true)
   authenticate(signed({ sk: 'wrong' }))
   authenticate(signed({ sk: 'wrong' }))
-  t.equal(authenticate(signed()).error?.message, IAM + 'AK access failed to reach the limit,forbidden.')
+  t.equal(authError(authenticate(signed())).message, IAM + 'AK access failed to reach the limit,forbidden.')
   now += 1000
   t.ok(authenticate(signed()).ok, 'the configured duration')
   authenticate(signed({ sk: 'wrong' }))
@@ -231,7 +234,7 @@ t.test('an authenticator that remembers its last steps gives every request the v
   for (const [i, request] of requests.entries()) {
     const expected = verify(request)
     const got = authenticate(request)
-    t.same({ ok: got.ok, reason: got.reason }, { ok: expected.ok, reason: expected.reason }, `request ${i}`)
+    t.same({ ok: got.ok, reason: got.reason, detail: got.detail }, { ok: expected.ok, reason: expected.reason, detail: expected.detail }, `request ${i}`)
   }
   t.same(requests.map((r) => authenticate(r).ok), [true, true, false, true, true, false, true, false, true, false, true, false, true])
 })

@@ -75,9 +75,9 @@ t.test('a refusal is logged with its reason, and never a secret', async (t) => {
   t.equal(res.statusCode, 401)
   await app.inject({ url: '/get', headers: { 'x-auth-token': 'wrong-secret' } })
   const refused = lines.filter((l) => l.msg === 'authentication refused')
-  t.same(refused.map((l) => [l.auth, l.reason]), [
-    [{ scheme: 'aksk', principal: 'AK1', ok: false }, 'signature mismatch'],
-    [{ scheme: 'token', principal: 'token', ok: false }, 'token not configured']
+  t.same(refused.map((l) => [l.auth, l.reason, l.detail]), [
+    [{ scheme: 'aksk', principal: 'AK1', ok: false }, 'bad_signature', 'signature mismatch'],
+    [{ scheme: 'token', principal: 'token', ok: false }, 'unknown_token', 'token not configured']
   ])
   const canonical = lines.find((l) => l.msg === 'canonical request computed by the emulator')
   t.match(canonical?.canonicalRequest, /^GET\n\/get\/\n\ncontent-type:application\/json\nhost:localhost:80\n/)

@@ -12,6 +12,6 @@ export function installAdminAuth (scope: FastifyInstance, token: string | undefi
   if (token === undefined) return
   const expected = digest(`Bearer ${token}`)
   scope.addHook('onRequest', async (request) => {
-    if (!timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) throw errors.adminUnauthorized()
+    if (!timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) throw errors.authFailed('admin_token')
   })
 }
