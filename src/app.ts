@@ -36,8 +36,6 @@ export interface BuildOptions {
   seedState?: boolean
   /** Connection limits other than the defaults (tests shorten the timeouts). */
   limits?: Partial<ServerLimits>
-  /** False sends every request through Fastify (the fast path's own test compares the two). */
-  fastPath?: boolean
 }
 
 /** Builds the emulator without listening; the CLI and the tests both start it this way. */
@@ -104,6 +102,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await control.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics })
   })
   await app.ready()
-  if (options.fastPath !== false) putInFront(app.server, createFastPath({ decide: pipeline.decide, record: pipeline.record, findBody }))
+  if (config.fastPath) putInFront(app.server, createFastPath({ decide: pipeline.decide, record: pipeline.record, findBody }))
   return app
 }

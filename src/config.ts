@@ -28,6 +28,7 @@ export const ConfigSchema = Type.Object({
   seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0, description: 'Seed of the fault-injection PRNG.' }),
   faults: Type.Optional(Type.String({ minLength: 1, description: 'Fault rules JSON file loaded at start.' })),
   prefer: Type.Boolean({ default: true, description: 'Honour Prefer: code=/delay= request headers (--no-prefer turns off).' }),
+  fastPath: Type.Boolean({ default: true, description: 'Answer the plain successful lookup in front of Fastify (--no-fast-path sends every request through Fastify).' }),
   workers: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Processes serving one port (node:cluster); above 1 needs a file --db they share.' })
 }, { additionalProperties: false })
 export type Config = Static<typeof ConfigSchema>
@@ -43,7 +44,7 @@ const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => '-' + c.toLo
 const envName = (key: string): string => 'WKS_EMULATOR_' + kebab(key).replace(/-/g, '_').toUpperCase()
 
 export const FLAGS: Flag[] = (Object.keys(ConfigSchema.properties) as ConfigKey[])
-  .filter((key) => key !== 'credentialsJson' && key !== 'prefer')
+  .filter((key) => key !== 'credentialsJson' && key !== 'prefer' && key !== 'fastPath')
   // The contract puts the credentials JSON itself in WKS_EMULATOR_CREDENTIALS, so the file path gets _FILE.
   .map((key) => ({ key, flag: kebab(key), env: key === 'credentials' ? 'WKS_EMULATOR_CREDENTIALS_FILE' : envName(key) }))
 
@@ -77,12 +78,14 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv = {}): Reado
   if (env.WKS_EMULATOR_CREDENTIALS) raw.credentialsJson = env.WKS_EMULATOR_CREDENTIALS
   if (env.WKS_EMULATOR_NO_FIXTURES === 'true' || env.WKS_EMULATOR_NO_FIXTURES === '1') raw.fixtures = false
   if (env.WKS_EMULATOR_PREFER !== undefined) raw.prefer = convert('prefer', env.WKS_EMULATOR_PREFER, 'WKS_EMULATOR_PREFER')
+  if (env.WKS_EMULATOR_FAST_PATH !== undefined) raw.fastPath = convert('fastPath', env.WKS_EMULATOR_FAST_PATH, 'WKS_EMULATOR_FAST_PATH')
 
   const byFlag = new Map(FLAGS.map((f) => [f.flag, f]))
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '--no-fixtures') { raw.fixtures = false; continue }
     if (arg === '--no-prefer') { raw.prefer = false; continue }
+    if (arg === '--no-fast-path') { raw.fastPath = false; continue }
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg)
     const flag = match ? byFlag.get(match[1]) : undefined
     if (!match || !flag) throw new ConfigError(`unknown argument ${JSON.stringify(arg)} (see --help)`)
@@ -127,6 +130,7 @@ export function helpText (): string {
     ...rows,
     `  ${'--no-fixtures'.padEnd(24)} ${'WKS_EMULATOR_NO_FIXTURES=1'.padEnd(34)} Start with no seeded data.`,
     `  ${'--no-prefer'.padEnd(24)} ${'WKS_EMULATOR_PREFER=false'.padEnd(34)} Ignore Prefer: code=/delay= headers.`,
+    `  ${'--no-fast-path'.padEnd(24)} ${'WKS_EMULATOR_FAST_PATH=0'.padEnd(34)} Send every request through Fastify (for comparing; same answers, slower).`,
     `  ${' '.repeat(24)} ${'WKS_EMULATOR_CREDENTIALS'.padEnd(34)} The credentials JSON itself, instead of a file.`,
     `  ${'--help'.padEnd(24)} Show this text.`,
     '',

@@ -19,7 +19,7 @@ interface Served { app: FastifyInstance, port: number, logs: Array<Record<string
 async function serve (test: Test, fastPath: boolean, config: Partial<Config>): Promise<Served> {
   const logs: Array<Record<string, unknown>> = []
   const logStream = new Writable({ write (chunk, _enc, done) { logs.push(JSON.parse(String(chunk))); done() } })
-  const app = await build(test, { logLevel: 'info', ...config }, { fastPath, logStream })
+  const app = await build(test, { logLevel: 'info', ...config, fastPath }, { logStream })
   await app.listen({ host: '127.0.0.1', port: 0 })
   return { app, port: (app.server.address() as { port: number }).port, logs }
 }
@@ -97,6 +97,12 @@ t.test('answers, journal, metrics, fault counters and log lines are those of the
     .map((l) => ({ ...l, time: '<time>', reqId: '<id>', responseTime: '<ms>', pid: '<pid>' }))
   t.same(requestLines(fast), requestLines(slow), 'log lines')
   t.equal(requestLines(fast).filter((l) => (l as { msg: string }).msg === 'request').length, REQUESTS.length, 'a request line for every request')
+})
+
+t.test('--no-fast-path leaves Fastify\'s own listener alone', async (t) => {
+  const listenerOf = async (fastPath: boolean): Promise<string> => (await build(t, { fastPath })).server.listeners('request').map((l) => l.name).join()
+  t.equal(await listenerOf(true), 'fastPathInFront')
+  t.not(await listenerOf(false), 'fastPathInFront')
 })
 
 t.test('the documented answer over a socket, header by header', async (t) => {

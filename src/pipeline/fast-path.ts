@@ -73,7 +73,7 @@ export function putInFront (server: Server, fast: FastPath): void {
   if (listeners.length !== 1) throw new Error(`expected Fastify's one request listener, found ${listeners.length}`)
   const [fastify] = listeners
   server.removeListener('request', fastify)
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  server.on('request', function fastPathInFront (req: IncomingMessage, res: ServerResponse) {
     let answered: boolean
     try {
       answered = fast(req, res)
