@@ -118,3 +118,18 @@ export function requestBytes (method: string, target: string, headers: Array<[st
   const bodyBytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body)
   return Buffer.concat([Buffer.from(head, 'utf8'), bodyBytes])
 }
+
+const ID = /[0-9a-f]{32}/g
+
+/**
+ * What two servers' answers to the same bytes must share: everything but request ids and the
+ * Date header. A missing response (the connection closed unanswered) is undefined.
+ */
+export function comparableResponse (res: RawResponse | undefined): unknown {
+  if (res === undefined) return undefined
+  return {
+    status: res.status,
+    headerLines: res.headerLines.filter((l) => !/^date:/i.test(l)).map((l) => l.replace(ID, '<id>')),
+    body: res.body.toString('utf8').replace(ID, '<id>')
+  }
+}
