@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../src/config.js'
@@ -9,7 +8,7 @@ import { createFastPath, type FastPath } from '../src/pipeline/fast-path.js'
 import { handedOver } from '../src/pipeline/hand-over.js'
 import { plainLookupKey } from '../src/wire/http.js'
 import { signRequest } from '../src/auth/aksk-signature.js'
-import { build, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from './helper.js'
+import { build, captureLogs, DOC_PROJECT, DOC_TRANSACTION, listening, stagesUrl } from './helper.js'
 import { comparableResponse, rawExchange, requestBytes } from './net/raw-http.js'
 
 // The fast path answers the plain successful lookup outside Fastify's request lifecycle. These
@@ -17,14 +16,12 @@ import { comparableResponse, rawExchange, requestBytes } from './net/raw-http.js
 // matrix of configurations, and require the same answers, journal, metrics, fault counters and
 // log lines.
 
-interface Served { app: FastifyInstance, port: number, logs: Array<Record<string, unknown>> }
+interface Served { app: FastifyInstance, port: number, logs: () => Array<Record<string, unknown>> }
 
 async function serve (test: Test, fastPath: boolean, config: Partial<Config>): Promise<Served> {
-  const logs: Array<Record<string, unknown>> = []
-  const logStream = new Writable({ write (chunk, _enc, done) { logs.push(JSON.parse(String(chunk))); done() } })
-  const app = await build(test, { logLevel: 'info', ...config, fastPath }, { logStream })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  return { app, port: (app.server.address() as { port: number }).port, logs }
+  const logs = captureLogs()
+  const { app, port } = await listening(test, { logLevel: 'info', ...config, fastPath }, { logStream: logs.stream })
+  return { app, port, logs: logs.entries }
 }
 
 const DOC = stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`)
@@ -97,7 +94,7 @@ const metricsText = async (app: FastifyInstance): Promise<string[]> =>
 const journalOf = async (app: FastifyInstance): Promise<unknown> =>
   (await app.inject('/_emulator/requests')).json().requests.map((e: Record<string, unknown>) => ({ ...e, request_id: '<id>', time: '<time>', duration_ms: '<ms>' }))
 /** Every log line but for times, ids and durations, and the listening line (its port differs). */
-const logLines = ({ logs }: Served): unknown[] => logs.filter((l) => !String(l.msg).startsWith('Server listening'))
+const logLines = ({ logs }: Served): unknown[] => logs().filter((l) => !String(l.msg).startsWith('Server listening'))
   .map((l) => JSON.parse(JSON.stringify({ ...l, time: '<time>', responseTime: '<ms>', pid: '<pid>', hostname: '<host>' }).replace(ID, '<id>')))
 
 for (const { journal, ...config } of MATRIX) {

@@ -1,10 +1,8 @@
 import t from 'tap'
-import { Writable } from 'node:stream'
-import { build, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from './helper.js'
+import { build, captureLogs, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from './helper.js'
 
 t.test('one line per request, with secrets redacted', async (t) => {
-  const lines: string[] = []
-  const logStream = new Writable({ write (chunk, _enc, done) { lines.push(...chunk.toString().split('\n').filter(Boolean)); done() } })
+  const { stream: logStream, lines } = captureLogs()
   const app = await build(t, { logLevel: 'info' }, { logStream })
   const secrets = { token: 'tok-SECRET-1', sig: 'abcdef0123456789abcdef0123456789', sts: 'sts-SECRET-3' }
   await app.inject({ url: stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`), headers: { 'x-auth-token': secrets.token } })
@@ -24,8 +22,7 @@ t.test('one line per request, with secrets redacted', async (t) => {
 })
 
 t.test('at warn, requests are not logged', async (t) => {
-  const lines: string[] = []
-  const logStream = new Writable({ write (chunk, _enc, done) { lines.push(chunk.toString()); done() } })
+  const { stream: logStream, lines } = captureLogs()
   const app = await build(t, { logLevel: 'warn' }, { logStream })
   await app.inject({ url: '/_emulator/health' })
   t.same(lines, [])

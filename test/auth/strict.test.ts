@@ -6,6 +6,7 @@ import { createLockout } from '../../src/auth/lockout.js'
 import { timingSafeEqual } from 'node:crypto'
 import { CONSTANT_TIME_EQUAL, createStrictAuthenticator, parseSdkDate, safeEqual, verifyStrict } from '../../src/auth/strict.js'
 import { authError, type AuthRequest, type AuthVerdict } from '../../src/auth/types.js'
+import { DOC_PROJECT } from '../documented.js'
 
 const AK = 'QTWAOYTTINDUT2QVKYUC'
 const SK = 'MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc'
@@ -29,7 +30,7 @@ interface Signing { ak?: string, sk?: string, date?: string, signed?: string[], 
 function signed ({ ak = AK, sk = SK, date = DATE, signed = ['content-type', 'host', 'x-sdk-date'], headers = {}, url, body }: Signing = {}): AuthRequest {
   const request: AuthRequest = {
     method: 'GET',
-    url: url ?? '/v2/a4a5d4098fb4474fa22cd05f897d6b99/statistics/metrics/access-stages?transaction_id=tx%201',
+    url: url ?? `/v2/${DOC_PROJECT}/statistics/metrics/access-stages?transaction_id=tx%201`,
     headers: { 'content-type': 'application/json', host: '127.0.0.1:8080', 'x-sdk-date': date, ...headers },
     body
   }
@@ -83,7 +84,7 @@ t.test('unknown AK: the gateway\'s "ak not exist", with the AK as principal', as
 t.test('wrong SK or tampered request: signature failure, canonical request kept for the log', async (t) => {
   const verdict = verify(signed({ sk: SK + 'x' }))
   refused(t, verdict, 'verify aksk signature fail', 'signature mismatch')
-  t.match(verdict.canonicalRequest, /^GET\n\/v2\/a4a5d4098fb4474fa22cd05f897d6b99\/statistics\/metrics\/access-stages\/\ntransaction_id=tx%201\n/)
+  t.match(verdict.canonicalRequest, new RegExp(`^GET\n/v2/${DOC_PROJECT}/statistics/metrics/access-stages/\ntransaction_id=tx%201\n`))
   const tampered = signed()
   tampered.url = tampered.url.replace('tx%201', 'tx%202')
   refused(t, verify(tampered), 'verify aksk signature fail', 'signature mismatch')
