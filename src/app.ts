@@ -12,6 +12,7 @@ import { compileSerializersOnFirstUse } from './http/lazy-serializer.js'
 import { installProtocolAnswers, serverOptions } from './http/server-options.js'
 import { installRequestLog, loggerOptions, requestsLogged } from './logging/logger-options.js'
 import { requestLoggerFactory } from './logging/request-logger.js'
+import { bufferedStdout } from './logging/stdout-destination.js'
 import { createEmulatorState } from './emulator-state.js'
 import { createFaultDecider } from './faults/decider.js'
 import { loadFaultRules } from './faults/load.js'
@@ -45,8 +46,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   const authenticate = createAuthenticator(config)
 
+  // JSON lines on stdout in batches, unless a test captures them or a person reads them at a terminal.
+  const stdout = options.logStream === undefined && !process.stdout.isTTY && config.logLevel !== 'silent' ? bufferedStdout() : undefined
   const app = Fastify({
-    logger: loggerOptions(config, options.logStream),
+    logger: loggerOptions(config, options.logStream ?? stdout?.stream),
     logController: new LogController({ disableRequestLogging: true }),
     // A request the fast path handed over keeps the id it was given there.
     genReqId: (req) => handedOver(req)?.call.id ?? newRequestId(),
@@ -62,6 +65,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   installProtocolAnswers(app.server)
+  // onClose hooks run last-added first: this one, added first, writes the lines the others log.
+  if (stdout !== undefined) app.addHook('onClose', async () => stdout.close())
 
   const db = openDb(config.db, { shared: config.workers > 1 })
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })

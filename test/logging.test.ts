@@ -1,5 +1,6 @@
 import t from 'tap'
-import { build, captureLogs, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from './helper.js'
+import { startCli } from './cli/run-cli.js'
+import { build, captureLogs, DOC_PATH, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from './helper.js'
 
 t.test('one line per request, with secrets redacted', async (t) => {
   const { stream: logStream, lines } = captureLogs()
@@ -27,3 +28,32 @@ t.test('at warn, requests are not logged', async (t) => {
   await app.inject({ url: '/_emulator/health' })
   t.same(lines, [])
 })
+
+/** Waits up to `ms` for `check` to hold, polling; bounded so a broken flush fails instead of hanging. */
+async function eventually (check: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > until) return false
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return true
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  t.test(`the CLI's lines reach stdout while it runs, and every line is out when ${signal} stops it`, async (t) => {
+    const cli = await startCli(t, ['--log-level', 'info'])
+    const lookup = await fetch(cli.url + DOC_PATH, { headers: { 'x-auth-token': 't' } })
+    const id = lookup.headers.get('x-request-id')!
+    await lookup.arrayBuffer()
+    // Written within the flush interval (100 ms); the bound only keeps a busy machine from failing the test.
+    t.ok(await eventually(() => cli.output().includes(id), 5000), 'the request line is written while the server keeps running')
+    const second = await fetch(cli.url + DOC_PATH, { headers: { 'x-auth-token': 't' } })
+    const secondId = second.headers.get('x-request-id')!
+    await second.arrayBuffer()
+    cli.child.kill(signal)
+    t.equal(await cli.exited, 0)
+    const lines = cli.output().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
+    t.ok(lines.some((l) => l.reqId === secondId && l.msg === 'request'), 'the last request line is written before the exit')
+    t.same(lines.at(-1)?.signal, signal, 'the shutdown line, logged last, is out too')
+  })
+}
