@@ -4,6 +4,7 @@ import { createRingJournal } from './journal/ring.js'
 import { createSqliteJournal } from './journal/sqlite.js'
 import { rngFromSeed, type Rng } from './random.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
+import type { ResetResult } from './schemas/control.js'
 import type { FaultRule } from './schemas/faults.js'
 import { sharedByProcesses, type Db } from './store/db.js'
 import { createTransactionStore } from './store/transactions.js'
@@ -51,7 +52,7 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
      * Back to the start state (fixtures, start-up fault rules, empty journal) for one project's
      * namespace, touching only its rows, or for everything (which also re-seeds the PRNG).
      */
-    reset (projectId?: string): { transactions: number, faults: number } {
+    reset (projectId?: string): ResetResult {
       // One transaction for the three stores: a crash part-way leaves the namespace as it was, never half reset.
       restoreAll.immediate(projectId)
       if (projectId === undefined) random = rngFromSeed(config.seed)

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { AUTH_MODES } from '../config.js'
+import { stringEnum } from './string-enum.js'
 import { BizTypeSchema, ProjectIdSchema, TransactionIdSchema, TransactionRecordSchema } from './access-stages.js'
 import { FaultRuleViewSchema } from './faults.js'
 import { JournalEntrySchema } from './journal.js'
@@ -15,6 +17,17 @@ export const UpsertBodySchema = Type.Union([TransactionRecordSchema, Transaction
 })
 
 export const CountSchema = Type.Object({ count: Type.Integer() }, { additionalProperties: false })
+export type Count = Static<typeof CountSchema>
+
+export const HealthSchema = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  uptime_s: Type.Number({ description: 'Seconds since start.' }),
+  transactions: Type.Integer({ description: 'Stored transactions.' }),
+  faults: Type.Integer({ description: 'Active fault rules.' }),
+  auth: Type.Optional(stringEnum(AUTH_MODES, { description: 'The --auth mode of the emulated API.' }))
+}, { additionalProperties: false })
+export type Health = Static<typeof HealthSchema>
 
 export const ListTransactionsQuerySchema = Type.Object({
   project_id: Type.Optional(ProjectIdSchema),
@@ -28,6 +41,9 @@ export const TransactionListSchema = Type.Object({
   transactions: Type.Array(TransactionRecordSchema, { description: 'Ordered by project_id, then transaction_id.' }),
   total: Type.Integer({ description: 'Matching records in all pages.' })
 }, { additionalProperties: false })
+export type TransactionList = Static<typeof TransactionListSchema>
+/** The query of a page of records; limit and offset have defaults, so a client may leave them out. */
+export type ListTransactionsQuery = Partial<Static<typeof ListTransactionsQuerySchema>>
 
 export const ProjectListSchema = Type.Object({
   projects: Type.Array(Type.Object({ project_id: Type.String(), transactions: Type.Integer() }, { additionalProperties: false }), { description: 'Ordered by project_id.' })
@@ -41,8 +57,10 @@ export const ResetResultSchema = Type.Object({
   transactions: Type.Integer({ description: 'Records in the namespace after the reset.' }),
   faults: Type.Integer({ description: 'Fault rules after the reset.' })
 }, { additionalProperties: false })
+export type ResetResult = Static<typeof ResetResultSchema>
 
 export const FaultListSchema = Type.Object({ faults: Type.Array(FaultRuleViewSchema) }, { additionalProperties: false })
+export type FaultList = Static<typeof FaultListSchema>
 export const FaultIdSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
 
 export const RequestsQuerySchema = Type.Object({
@@ -54,3 +72,4 @@ export const RequestsQuerySchema = Type.Object({
 export type RequestsQuery = Static<typeof RequestsQuerySchema>
 export const RequestsStreamQuerySchema = Type.Omit(RequestsQuerySchema, ['limit'])
 export const RequestListSchema = Type.Object({ requests: Type.Array(JournalEntrySchema, { description: 'Oldest first, newest last.' }) }, { additionalProperties: false })
+export type RequestList = Static<typeof RequestListSchema>
