@@ -9,7 +9,8 @@ import { errors } from './errors.js'
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.js'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './http/error-handler.js'
 import { compileSerializersOnFirstUse } from './http/lazy-serializer.js'
-import { installProtocolAnswers, serverOptions } from './http/server-options.js'
+import { serverOptions } from './http/server-options.js'
+import { createServerSet, sayWhichAddress, type ServerSet } from './http/servers.js'
 import { installRequestLog, loggerOptions, requestsLogged } from './logging/logger-options.js'
 import { requestLoggerFactory } from './logging/request-logger.js'
 import { bufferedStdout } from './logging/stdout-destination.js'
@@ -18,7 +19,7 @@ import { createFaultDecider } from './faults/decider.js'
 import { loadFaultRules } from './faults/load.js'
 import { createMetrics } from './metrics/metrics.js'
 import { createPipeline } from './pipeline/index.js'
-import { createFastPath, putInFront } from './pipeline/fast-path.js'
+import { createFastPath } from './pipeline/fast-path.js'
 import { installApiEntrance } from './pipeline/fastify-api.js'
 import { handedOver } from './pipeline/hand-over.js'
 import { accessStagesRoute } from './routes/access-stages.js'
@@ -41,6 +42,8 @@ export interface BuildOptions {
   limits?: Partial<ServerLimits>
   /** The built dashboard's folder (default dist/ui/ of the package). */
   dashboardDir?: string
+  /** The set that makes the servers Fastify listens on (tests pass one to look at them). */
+  servers?: ServerSet
 }
 
 /** Builds the emulator without listening; the CLI and the tests both start it this way. */
@@ -52,6 +55,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   // JSON lines on stdout in batches, unless a test captures them or a person reads them at a terminal.
   const stdout = options.logStream === undefined && !process.stdout.isTTY && config.logLevel !== 'silent' ? bufferedStdout() : undefined
+  const servers = options.servers ?? createServerSet()
   const app = Fastify({
     logger: loggerOptions(config, options.logStream ?? stdout?.stream),
     logController: new LogController({ disableRequestLogging: true }),
@@ -64,11 +68,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     return503OnClosing: false,
     frameworkErrors,
     clientErrorHandler,
+    serverFactory: servers.factory,
     schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
     ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits })
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
-  installProtocolAnswers(app.server)
   // onClose hooks run last-added first: this one, added first, writes the lines the others log.
   if (stdout !== undefined) app.addHook('onClose', async () => stdout.close())
 
@@ -111,7 +115,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics })
     await control.register(dashboardRoutes, { dir: options.dashboardDir ?? DASHBOARD_DIR })
   })
+  sayWhichAddress(app, config.host)
   await app.ready()
-  if (config.fastPath) putInFront(app.server, createFastPath({ decide: pipeline.decide, record: pipeline.record, findBody }))
+  if (config.fastPath) servers.putInFront(createFastPath({ decide: pipeline.decide, record: pipeline.record, findBody }))
   return app
 }

@@ -25,6 +25,8 @@ export interface RawOptions {
   end?: boolean
   /** Methods of the requests sent, in order: a HEAD response has no body whatever its headers say. */
   methods?: string[]
+  /** The address to connect to (default 127.0.0.1). */
+  host?: string
 }
 
 /**
@@ -33,12 +35,12 @@ export interface RawOptions {
  * pipelined or truncated requests.
  */
 export function rawExchange (port: number, bytes: Buffer | string, options: RawOptions = {}): Promise<RawExchange> {
-  const { timeoutMs = 5000, end = true, methods = [] } = options
+  const { timeoutMs = 5000, end = true, methods = [], host = '127.0.0.1' } = options
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let error: string | undefined
     let timedOut = false
-    const socket = connect(port, '127.0.0.1', () => {
+    const socket = connect(port, host, () => {
       socket.write(bytes)
       if (end) socket.end()
     })
