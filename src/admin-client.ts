@@ -4,10 +4,13 @@ import type { TransactionRecord } from './schemas/access-stages.js'
 import type { FaultRule, FaultRuleView } from './schemas/faults.js'
 import type { JournalEntry } from './schemas/journal.js'
 import type { ErrorBody } from './schemas/error-body.js'
-import type { Count, FaultList, Health, ListTransactionsQuery, RequestList, RequestsQuery, ResetResult, TransactionList } from './schemas/control.js'
+import type { Count, FaultList, Health, ListTransactionsQuery, RequestList, RequestsCountQuery, RequestsQuery, ResetResult, TransactionList } from './schemas/control.js'
 
-/** Which journal entries to read: the query of GET /_emulator/requests. */
-export type RequestFilter = RequestsQuery
+/** Which journal entries to read: the query of GET /_emulator/requests (limit has a default). */
+export type RequestFilter = Partial<RequestsQuery>
+
+/** One page of the journal, as GET /_emulator/requests answers. */
+export type RequestPage = RequestList
 
 /** A control-plane call that did not succeed; carries the catalogue body. */
 export class AdminError extends Error {
@@ -103,12 +106,30 @@ export class AdminClient {
     await this.#call('DELETE', id === undefined ? '/_emulator/faults' : `/_emulator/faults/${segment(id)}`)
   }
 
-  /** Journal entries of the emulated API, oldest first. */
+  /** One page of journal entries of the emulated API, oldest first (the newest page without after_seq). */
   async requests (filter: RequestFilter = {}): Promise<JournalEntry[]> {
-    return (await this.#call<RequestList>('GET', `/_emulator/requests${query(filter)}`)).requests
+    return (await this.requestPage(filter)).requests
   }
 
-  async countRequests (filter: Omit<RequestFilter, 'limit'> = {}): Promise<number> {
+  requestPage (filter: RequestFilter = {}): Promise<RequestPage> {
+    return this.#call<RequestPage>('GET', `/_emulator/requests${query(filter)}`)
+  }
+
+  /**
+   * Every matching journal entry from `after_seq` on (default: the oldest kept), a page at a time,
+   * following the cursor until the last page: `for await (const page of admin.requestPages())`.
+   */
+  async * requestPages (filter: RequestFilter = {}): AsyncGenerator<JournalEntry[], void, undefined> {
+    let cursor = filter.after_seq ?? 0
+    for (;;) {
+      const page = await this.requestPage({ ...filter, after_seq: cursor })
+      if (page.requests.length > 0) yield page.requests
+      if (!page.has_more) return
+      cursor = page.next_after_seq
+    }
+  }
+
+  async countRequests (filter: RequestsCountQuery = {}): Promise<number> {
     return (await this.#call<Count>('GET', `/_emulator/requests/count${query(filter)}`)).count
   }
 

@@ -114,8 +114,8 @@ export function FaultsView () {
         <table class='grid' aria-label='Fault rules'>
           <thead><tr><th scope='col'>id</th><th scope='col'>match</th><th scope='col'>action</th><th scope='col' class='num'>probability</th><th scope='col' class='num'>after / times</th><th scope='col' class='num'>matched</th><th scope='col' class='num'>fired</th><th scope='col'>spent</th><th scope='col'><span class='sr-only'>actions</span></th></tr></thead>
           <tbody>
-            {rules.map((r) => (
-              <tr key={r.id} tabIndex={0} data-rule={r.id} class={r.spent ? 'row-spent' : undefined} onKeyDown={(e) => onRowKey(e)}>
+            {rules.map((r, i) => (
+              <tr key={r.id} tabIndex={i === 0 ? 0 : -1} data-rule={r.id} class={r.spent ? 'row-spent' : undefined} onKeyDown={(e) => onRowKey(e)}>
                 <td class='mono'>{r.id}</td>
                 <td>{describeMatch(r)}</td>
                 <td class='mono'>{describeAction(r)}</td>

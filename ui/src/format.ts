@@ -30,7 +30,10 @@ export function outcomeClass (outcome: string): string {
   return 'oc-error'
 }
 
-/** Moves focus between the focusable rows of a table with the arrow keys, Home and End. */
+/**
+ * Moves focus between the rows of a table with the arrow keys, Home and End. Only the first row is
+ * a Tab stop (a roving focus), so Tab leaves a long table in one step.
+ */
 export function onRowKey (event: KeyboardEvent, open?: () => void): void {
   const row = event.currentTarget as HTMLTableRowElement
   let target: Element | null = null

@@ -65,12 +65,12 @@ export function JournalView () {
             <tr><th scope='col'>time</th><th scope='col'>method</th><th scope='col'>project</th><th scope='col'>transaction</th><th scope='col'>status</th><th scope='col'>outcome</th><th scope='col'>auth principal</th><th scope='col' class='num'>duration</th></tr>
           </thead>
           <tbody>
-            {rows.map((e) => {
+            {rows.map((e, i) => {
               const open = e.project_id !== undefined && e.transaction_id !== undefined
                 ? () => navigate(transactionPath(e.project_id!, e.transaction_id!))
                 : undefined
               return (
-                <tr key={e.seq} data-seq={e.seq} tabIndex={0} class={open ? 'clickable' : undefined} onClick={open} onKeyDown={(ev) => onRowKey(ev, open)}>
+                <tr key={e.seq} data-seq={e.seq} tabIndex={i === 0 ? 0 : -1} class={open ? 'clickable' : undefined} onClick={open} onKeyDown={(ev) => onRowKey(ev, open)}>
                   <td class='mono'>{clock(e.time)}</td>
                   <td>{e.method}</td>
                   <td class='mono' title={e.project_id}>{short(e.project_id)}</td>

@@ -66,12 +66,12 @@ export function TransactionsView () {
             <table class='grid' aria-label='Stored transactions'>
               <thead><tr><th scope='col'>transaction_id</th><th scope='col'>username</th><th scope='col'>biz_type</th><th scope='col' class='num'>stages</th><th scope='col'>result</th><th scope='col' class='num'>login time</th></tr></thead>
               <tbody>
-                {page.transactions.map((t) => {
+                {page.transactions.map((t, i) => {
                   const open = () => navigate(transactionPath(t.project_id, t.transaction_id))
                   const { total } = layoutWaterfall(t.stages ?? [])
                   const failed = (t.stages ?? []).some((s) => s.is_success === false)
                   return (
-                    <tr key={t.transaction_id} tabIndex={0} class='clickable' onClick={open} onKeyDown={(e) => onRowKey(e, open)}>
+                    <tr key={t.transaction_id} tabIndex={i === 0 ? 0 : -1} class='clickable' onClick={open} onKeyDown={(e) => onRowKey(e, open)}>
                       <td class='mono'>{t.transaction_id}</td>
                       <td>{t.username ?? '—'}</td>
                       <td>{t.biz_type ?? '—'}</td>
