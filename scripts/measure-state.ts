@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util'
 import { generateRecords } from '../src/generate/records.js'
 import { writeDb } from '../src/generate/write.js'
 import { createRingJournal } from '../src/journal/ring.js'
+import { createSqliteJournal } from '../src/journal/sqlite.js'
 import { journalPage } from '../src/routes/control/requests.js'
 import { openDb } from '../src/store/db.js'
 import { loadFixtures } from '../src/store/fixtures.js'
@@ -93,3 +94,27 @@ time('1000 after_seq=0', { limit: 1000, after_seq: 0 })
 time('1000 after_seq=500000', { limit: 1000, after_seq: 500_000 })
 time('project filter, newest 100', { limit: 100, project_id: 'p7' })
 time('filter matching nothing (whole ring scanned)', { limit: 100, project_id: 'nobody' })
+
+// The journal of `--workers N` at 1 M entries: a table in the shared file.
+const shared = openDb(join(dir, 'journal.sqlite'), { shared: true })
+const table = createSqliteJournal(shared, 1_000_000)
+started = process.hrtime.bigint()
+for (let i = 0; i < 1_000_000; i++) {
+  table.append({ at: Date.now(), request_id: i.toString(16).padStart(32, '0'), method: 'GET', path: `/v2/p${i % 100}/statistics/metrics/access-stages`, project_id: `p${i % 100}`, transaction_id: `t-${i}`, status: 200, duration_ms: 0.1, auth: { scheme: 'token', principal: 'token', ok: true }, outcome: 'ok' })
+}
+table.flush()
+say(`shared journal: 1 M entries written in ${ms(started).toFixed(0)} ms`)
+const timeTable = (label: string, q: Parameters<typeof journalPage>[1]): void => {
+  const samples: number[] = []
+  for (let i = 0; i < 7; i++) {
+    const t0 = process.hrtime.bigint()
+    journalPage(table, q)
+    samples.push(ms(t0))
+  }
+  say(`shared journal page, ${label}: median ${quantile(samples, 0.5).toFixed(2)} ms, max ${Math.max(...samples).toFixed(2)} ms`)
+}
+timeTable('newest 100 (default)', { limit: 100 })
+timeTable('1000 after_seq=500000', { limit: 1000, after_seq: 500_000 })
+timeTable('project filter, newest 100', { limit: 100, project_id: 'p7' })
+timeTable('status filter matching nothing (whole table scanned)', { limit: 100, status: 599 })
+shared.close()

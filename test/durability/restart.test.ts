@@ -89,6 +89,8 @@ for (const workers of [1, 2]) {
       t.same((await admin.faults()).map((f) => f.id), ['boot-a', 'run-1'], 'fault rule added at run time kept; the deleted start-up rule stays deleted')
       t.equal((await admin.health()).transactions, GENERATED + 4 - 1 - 1 + 1, 'counts see the same')
 
+      t.same(await admin.reset(g0.project_id), { transactions: GENERATED, faults: 2 }, 'a reset of the generated project brings back every one of its records')
+      t.equal((await admin.getTransaction(g0.project_id, g0.transaction_id)).username, g0.username, 'and undoes the change to one')
       t.same(await admin.reset(), { transactions: GENERATED + 4, faults: 2 }, 'a reset returns to the start state, generated records included')
       t.same(await usernames(admin, ['fx-0', 'fx-1', 'fx-2', 'fx-3', 'new-1']), ['f0', 'f1', 'f2-edited', 'f3', undefined])
       t.equal((await admin.getTransaction(g1.project_id, g1.transaction_id)).username, g1.username)
