@@ -16,6 +16,8 @@ import { installRequestLog, loggerOptions, requestsLogged } from './logging/logg
 import { requestLoggerFactory } from './logging/request-logger.js'
 import { bufferedStdout } from './logging/stdout-destination.js'
 import { createEmulatorState } from './emulator-state.js'
+import { installCors, withCorsHeaders } from './cors/hook.js'
+import { parseCorsOrigins } from './cors/policy.js'
 import { createFaultDecider } from './faults/decider.js'
 import { loadFaultRules } from './faults/load.js'
 import { createMetrics } from './metrics/metrics.js'
@@ -32,8 +34,16 @@ import { openDb, type Db } from './store/db.js'
 import { claimDatabase } from './store/lock.js'
 import { loadFixtures } from './store/fixtures.js'
 import { createFindBody } from './store/lookup.js'
+import { readTlsFiles, resolveTls, type TlsSetup } from './tls/material.js'
 import { hostMissing, REQUEST_ID_HEADER } from './wire/http.js'
 import { newRequestId } from './wire/request-id.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set when serving HTTPS: the certificate served, and the file a generated one was written to. */
+    tls?: { certificate: string, certificateFile?: string }
+  }
+}
 
 export interface BuildOptions {
   /** Where log lines go instead of stdout (tests capture them here). */
@@ -54,6 +64,22 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   const authenticate = createAuthenticator(config)
+  const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
+  const tlsFiles = readTlsFiles(config)
+
+  // A worker serves the file its primary has claimed for the whole cluster.
+  const claim = options.seedState === false ? undefined : claimDatabase(config.db)
+  let db: Db | undefined
+  let tls: TlsSetup | undefined
+  try {
+    db = openDb(config.db, { shared: config.workers > 1 })
+    // HTTPS is chosen when the server is made, so the TLS pair (kept in the database) comes first.
+    tls = await resolveTls(config, db, tlsFiles, { writeCertificate: options.seedState !== false })
+  } catch (err) {
+    db?.close()
+    claim?.release()
+    throw err
+  }
 
   // JSON lines on stdout in batches, unless a test captures them or a person reads them at a terminal.
   const stdout = options.logStream === undefined && !process.stdout.isTTY && config.logLevel !== 'silent' ? bufferedStdout() : undefined
@@ -68,26 +94,18 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: CONTROL_BODY_LIMIT,
     return503OnClosing: false,
-    frameworkErrors,
+    frameworkErrors: withCorsHeaders(cors, frameworkErrors),
     clientErrorHandler,
     serverFactory: servers.factory,
     schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
-    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits })
+    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits }, tls)
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.decorate('tls', tls === undefined ? undefined : { certificate: tls.cert, certificateFile: tls.certificateFile })
   app.setValidatorCompiler(validatorCompiler)
   // onClose hooks run last-added first: this one, added first, writes the lines the others log.
   if (stdout !== undefined) app.addHook('onClose', async () => stdout.close())
   guardDescriptors(app.server, app.log)
 
-  // A worker serves the file its primary has claimed for the whole cluster.
-  const claim = options.seedState === false ? undefined : claimDatabase(config.db)
-  let db: Db
-  try {
-    db = openDb(config.db, { shared: config.workers > 1 })
-  } catch (err) {
-    claim?.release()
-    throw err
-  }
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })
   app.addHook('onClose', async () => {
     state.journal.flush()
@@ -101,14 +119,16 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if (hostMissing(request.raw)) done(errors.badRequest())
     else done()
   })
+  installCors(app, cors)
   installErrorHandling(app)
   const metrics = createMetrics({ journalSize: () => state.journal.count(), transactions: () => state.transactions.count(), faultRules: () => state.faults.count() })
   metrics.countUnmatched(app)
   installRequestLog(app, config.logLevel, { unmatchedOnly: true })
   await app.register(swagger, swaggerOptions)
 
-  // The emulated API: one pipeline (authentication, then faults; every request recorded) for its two entrances.
+  // The emulated API: one pipeline (CORS headers, authentication, then faults; every request recorded) for its two entrances.
   const pipeline = createPipeline({
+    cors,
     authenticate,
     decideFault: createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer }),
     journal: state.journal,

@@ -32,7 +32,13 @@ async function main (argv: string[]): Promise<void> {
     await app.close()
   })
   if (slot !== undefined) followPrimary(grace.close, () => closing)
-  await app.listen({ host: config.host, port: config.port })
+  const certificateFile = app.tls?.certificateFile
+  await app.listen({
+    host: config.host,
+    port: config.port,
+    // The ready line names the generated certificate, which clients must trust to connect.
+    listenTextResolver: (address) => `Server listening at ${address}${certificateFile === undefined ? '' : ` (self-signed TLS certificate: ${certificateFile})`}`
+  })
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

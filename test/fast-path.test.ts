@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { ServerResponse, type IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
@@ -9,7 +9,7 @@ import { createFastPath, type FastPath } from '../src/pipeline/fast-path.js'
 import { handedOver } from '../src/pipeline/hand-over.js'
 import { plainLookupKey } from '../src/wire/http.js'
 import { signRequest } from '../src/auth/aksk-signature.js'
-import { build, captureLogs, DOC_PROJECT, DOC_TRANSACTION, listening, stagesUrl } from './helper.js'
+import { build, captureLogs, DOC_BODY, DOC_PROJECT, DOC_TRANSACTION, listening, stagesUrl } from './helper.js'
 import { comparableResponse, rawExchange, requestBytes } from './net/raw-http.js'
 
 // The fast path answers the plain successful lookup outside Fastify's request lifecycle. These
@@ -75,7 +75,7 @@ const requests = (): Sent[] => [
  * debug, and a journal of one process or one shared by --workers, each value with several of the
  * others (a pairwise cover rather than all 36 combinations).
  */
-const MATRIX: Array<Partial<Config> & { journal: 'ring' | 'shared' }> = [
+const MATRIX: Array<Partial<Config> & { journal: 'ring' | 'shared', page?: boolean }> = [
   { auth: 'relaxed', unknownTransaction: 'error', logLevel: 'info', journal: 'ring' },
   { auth: 'off', unknownTransaction: 'empty', logLevel: 'debug', journal: 'ring' },
   { auth: 'strict', unknownTransaction: 'generate', logLevel: 'info', journal: 'ring' },
@@ -83,8 +83,12 @@ const MATRIX: Array<Partial<Config> & { journal: 'ring' | 'shared' }> = [
   { auth: 'relaxed', unknownTransaction: 'generate', logLevel: 'debug', journal: 'shared' },
   { auth: 'off', unknownTransaction: 'error', logLevel: 'info', journal: 'shared' },
   { auth: 'strict', unknownTransaction: 'empty', logLevel: 'info', journal: 'ring' },
-  { auth: 'relaxed', unknownTransaction: 'empty', logLevel: 'info', journal: 'shared' }
+  { auth: 'relaxed', unknownTransaction: 'empty', logLevel: 'info', journal: 'shared' },
+  // Over TLS with CORS on, every request sent from a page.
+  { auth: 'relaxed', unknownTransaction: 'error', logLevel: 'info', journal: 'ring', tls: 'self-signed', cors: 'http://localhost:5173', page: true },
+  { auth: 'strict', unknownTransaction: 'generate', logLevel: 'debug', journal: 'shared', tls: 'self-signed', cors: '*', page: true }
 ]
+const FROM_PAGE: [string, string] = ['Origin', 'http://localhost:5173']
 
 const ID = /[0-9a-f]{32}/g
 /** The series of the metrics text, but for durations (which differ by nature) and memory. */
@@ -98,8 +102,8 @@ const journalOf = async (app: FastifyInstance): Promise<unknown> =>
 const logLines = ({ logs }: Served): unknown[] => logs().filter((l) => !String(l.msg).startsWith('Server listening'))
   .map((l) => JSON.parse(JSON.stringify({ ...l, time: '<time>', responseTime: '<ms>', pid: '<pid>', hostname: '<host>' }).replace(ID, '<id>')))
 
-for (const { journal, ...config } of MATRIX) {
-  const name = `auth ${config.auth}, unknown ${config.unknownTransaction}, ${config.logLevel}, ${journal} journal`
+for (const { journal, page, ...config } of MATRIX) {
+  const name = `auth ${config.auth}, unknown ${config.unknownTransaction}, ${config.logLevel}, ${journal} journal${config.tls === undefined ? '' : `, https, --cors ${config.cors}`}`
   t.test(`${name}: answers, journal, metrics, fault counters and log lines are those of the Fastify path`, async (t) => {
     const dir = t.testdir({})
     const configOf = (which: string): Partial<Config> => ({
@@ -117,8 +121,8 @@ for (const { journal, ...config } of MATRIX) {
     const sent = requests()
     for (const r of sent) {
       // Connection: close rather than a half-close, which would end a delayed answer before it is sent.
-      const bytes = requestBytes(r.method ?? 'GET', r.target, [...r.headers, ['Connection', 'close']], r.body)
-      const [a, b] = await Promise.all([fast, slow].map(({ port }) => rawExchange(port, bytes, { methods: [r.method ?? 'GET'], end: false })))
+      const bytes = requestBytes(r.method ?? 'GET', r.target, [...r.headers, ...(page === true ? [FROM_PAGE] : []), ['Connection', 'close']], r.body)
+      const [a, b] = await Promise.all([fast, slow].map(({ app, port }) => rawExchange(port, bytes, { methods: [r.method ?? 'GET'], end: false, ca: app.tls?.certificate })))
       t.same(comparableResponse(a.responses[0]), comparableResponse(b.responses[0]), r.name)
       t.ok(a.responses[0] !== undefined, `${r.name}: answered`)
     }
@@ -150,6 +154,25 @@ t.test('the documented answer over a socket, header by header', async (t) => {
   t.equal(res.status, 200)
   t.same(res.headerLines.map((l) => l.split(':')[0]), ['x-request-id', 'content-type', 'content-length', 'Date', 'Connection', 'Keep-Alive'])
   t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+})
+
+t.test('over TLS the fast path answers the documented lookup, with its CORS headers', async (t) => {
+  const { app, port } = await serve(t, true, { tls: 'self-signed', cors: '*' })
+  // The fast path alone hands writeHead a flat array of headers (Fastify passes an object).
+  const writeHead = ServerResponse.prototype.writeHead
+  let flatHeads = 0
+  ServerResponse.prototype.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    if (Array.isArray(args[1])) flatHeads++
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args)
+  } as typeof writeHead
+  t.teardown(() => { ServerResponse.prototype.writeHead = writeHead })
+  const { responses: [res] } = await rawExchange(port, requestBytes('GET', DOC, [HOST, TOKEN, ['Origin', 'http://localhost:5173']]), { ca: app.tls!.certificate })
+  t.equal(flatHeads, 1, 'answered by the fast path')
+  t.equal(res.status, 200)
+  t.equal(res.body.toString(), DOC_BODY)
+  t.same(res.headerLines.map((l) => l.split(':')[0]), ['x-request-id', 'access-control-allow-origin', 'access-control-allow-credentials',
+    'access-control-expose-headers', 'vary', 'content-type', 'content-length', 'Date', 'Connection', 'Keep-Alive'])
+  t.equal(res.headers['access-control-allow-origin'], 'http://localhost:5173')
 })
 
 t.test('strict auth: a failure counts once towards the lockout', async (t) => {
@@ -201,10 +224,10 @@ t.test('a store that throws leaves the request to Fastify with the decisions alr
 
   const afterFault = request()
   t.equal(failing('fault')(afterFault, unanswered), false)
-  t.same(handedOver(afterFault)?.decisions, { auth: { scheme: 'token', principal: 'token', ok: true } }, 'the fault decision is taken again by Fastify')
+  t.same(handedOver(afterFault)?.decisions, { cors: null, auth: { scheme: 'token', principal: 'token', ok: true } }, 'the fault decision is taken again by Fastify')
   t.match(handedOver(afterFault)?.call.id, /^[0-9a-f]{32}$/, 'the request keeps its id')
   const afterBody = request()
   t.equal(failing('body')(afterBody, unanswered), false)
-  t.same(handedOver(afterBody)?.decisions, { auth: { scheme: 'token', principal: 'token', ok: true }, fault: null }, 'decided: no fault')
+  t.same(handedOver(afterBody)?.decisions, { cors: null, auth: { scheme: 'token', principal: 'token', ok: true }, fault: null }, 'decided: no fault')
   t.equal(recorded, 0, 'nothing recorded')
 })

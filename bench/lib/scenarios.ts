@@ -16,6 +16,8 @@ export interface Scenario {
   /** Command-line flags of the emulator (or the baseline script's). */
   flags: string[]
   server: Omit<ServerSpec, 'logFile'>
+  /** `https` when the emulator serves TLS (wrk and autocannon do not verify certificates). */
+  scheme?: 'https'
   /** What the load generator sends; called before every measurement (a signature must be fresh). */
   load: (port: number) => Omit<LoadSpec, 'url' | 'durationS' | 'connections'> & { path: string }
 }
@@ -93,6 +95,10 @@ export function scenarios ({ dir, serverJs, bareJs, bareHttpJs, bigDb, keysFile,
     emulator('a-info', '(a) default config, log level info', []),
     emulator('a-warn', '(a) default config, log level warn', warn),
     emulator('a-slow', '(a) at warn, --no-fast-path', [...warn, '--no-fast-path']),
+    {
+      ...emulator('a-tls', '(a) at warn over HTTPS (--tls self-signed, P-256; keep-alive, so few handshakes)', [...warn, '--tls', 'self-signed', '--tls-cert-out', join(dir, 'tls-cert.pem')]),
+      scheme: 'https'
+    },
     emulator('b', '(b) (a at warn) + 20 non-matching fault rules', [...warn, '--faults', faultsFile]),
     emulator('c', '(c) --auth strict, AK/SK-signed requests', [...warn, '--auth', 'strict', '--credentials', credentialsFile],
       (port) => ({ path: DOC_PATH, headers: signedHeaders(port, DOC_PATH) })),
@@ -117,4 +123,4 @@ export function scenarios ({ dir, serverJs, bareJs, bareHttpJs, bigDb, keysFile,
 export const FIRST_ROUND_ONLY: ReadonlySet<string> = new Set(['c-fresh'])
 
 /** The measuring order of one round: the baseline again halfway, so every ratio has a near neighbour. */
-export const ROUND_ORDER = ['baseline', 'bare-http', 'a-info', 'a-warn', 'a-slow', 'b', 'c', 'c-fresh', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2']
+export const ROUND_ORDER = ['baseline', 'bare-http', 'a-info', 'a-warn', 'a-slow', 'a-tls', 'b', 'c', 'c-fresh', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2']

@@ -35,6 +35,7 @@ export function evaluateTargets ({ measurements, rows, cold, resetBig, records }
   const overHttp = roundRatio(measurements, 'a-warn', 'bare-http')
   const infoOverWarn = roundRatio(measurements, 'a-info', 'a-warn')
   const fastOverSlow = roundRatio(measurements, 'a-warn', 'a-slow')
+  const tls = roundRatio(measurements, 'a-tls', 'a-warn')
   const targets: Target[] = [
     { what: '(a) at warn: throughput', goal: '≥ 0.70 × baseline', measured: `${a.ratio.toFixed(2)} ×`, met: a.ratio >= 0.7 },
     { what: '(a) at warn: throughput against bare node:http (body serialised once)', goal: '≥ 0.85 ×', measured: `${overHttp.toFixed(2)} ×`, met: overHttp >= 0.85 },
@@ -51,5 +52,6 @@ export function evaluateTargets ({ measurements, rows, cold, resetBig, records }
   return targetTable(targets) + '\n\nNo target, for scale: ' +
     `the fast path (on against \`--no-fast-path\`, both at warn, same rounds) serves ${fastOverSlow.toFixed(2)} × the req/s; ` +
     `\`--workers 2\` serves ${workers.toFixed(2)} × the req/s of \`--workers 1\` on the same machine (same rounds); ` +
-    `strict AK/SK with every request signed anew serves ${fresh.toFixed(2)} × (a), against ${c.toFixed(2)} × for (c), which replays one signed request.`
+    `strict AK/SK with every request signed anew serves ${fresh.toFixed(2)} × (a), against ${c.toFixed(2)} × for (c), which replays one signed request; ` +
+    `over HTTPS (a) serves ${tls.toFixed(2)} × its req/s over plain HTTP (same rounds).`
 }

@@ -6,6 +6,7 @@ import { loadFaultRules } from '../faults/load.js'
 import { openDb } from '../store/db.js'
 import { claimDatabase } from '../store/lock.js'
 import { loadFixtures } from '../store/fixtures.js'
+import { readTlsFiles, resolveTls } from '../tls/material.js'
 import { SHUTDOWN, WORKER_ENV } from './worker.js'
 
 // More than MAX_CRASHES deaths within the window is not one unlucky request but a broken setup:
@@ -20,13 +21,16 @@ const say = (line: string): void => { process.stderr.write(`wks-emulator: ${line
  * fixtures and the start-up fault rules. Inputs are checked here too, so a bad file or credential is
  * one line from one process rather than one per worker.
  */
-export function prepareDatabase (config: Config): void {
+export async function prepareDatabase (config: Config): Promise<void> {
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   createAuthenticator(config)
+  const tlsFiles = readTlsFiles(config)
   const db = openDb(config.db, { shared: true })
   try {
     createEmulatorState(db, config, fixtures, startupFaults)
+    // The self-signed pair is made and its file written once, so every worker serves the same one.
+    await resolveTls(config, db, tlsFiles)
   } finally {
     db.close()
   }
@@ -41,7 +45,7 @@ export async function runPrimary (config: Config): Promise<number> {
   // Held until the primary exits: no other emulator, single or cluster, starts on this file meanwhile.
   const claim = claimDatabase(config.db)
   try {
-    prepareDatabase(config)
+    await prepareDatabase(config)
     return await serve(config)
   } finally {
     claim.release()
