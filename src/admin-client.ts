@@ -5,6 +5,8 @@ import type { FaultRule, FaultRuleView } from './schemas/faults.js'
 import type { JournalEntry } from './schemas/journal.js'
 import type { ErrorBody } from './schemas/error-body.js'
 import type { Count, FaultList, Health, ListTransactionsQuery, RequestList, RequestsCountQuery, RequestsQuery, ResetResult, TransactionList } from './schemas/control.js'
+import type { StateCounts, StateDocument } from './schemas/state.js'
+import type { DriftReport } from './schemas/upstream.js'
 
 /** Which journal entries to read: the query of GET /_emulator/requests (limit has a default). */
 export type RequestFilter = Partial<RequestsQuery>
@@ -140,4 +142,14 @@ export class AdminClient {
   async clearRequests (projectId?: string): Promise<number> {
     return (await this.#call<Count>('DELETE', `/_emulator/requests${query({ project_id: projectId })}`)).count
   }
+
+  /** A snapshot of the state (records, fault rules) of one project or all; put it back with importState. */
+  exportState (projectId?: string) { return this.#call<StateDocument>('GET', `/_emulator/state${query({ project_id: projectId })}`) }
+  /** Replaces the state of one project (give the same projectId as the export) or all; all or nothing. */
+  importState (document: StateDocument, projectId?: string) {
+    return this.#call<StateCounts>('PUT', `/_emulator/state${query({ project_id: projectId ?? document.project_id })}`, document)
+  }
+
+  /** Schema drift seen in upstream bodies (`--unknown-transaction proxy`). */
+  drift () { return this.#call<DriftReport>('GET', '/_emulator/drift') }
 }

@@ -34,6 +34,8 @@ import { openDb, type Db } from './store/db.js'
 import { claimDatabase } from './store/lock.js'
 import { loadFixtures } from './store/fixtures.js'
 import { createFindBody } from './store/lookup.js'
+import { createDriftDetector } from './upstream/drift.js'
+import { createForwarding, loadUpstreamAuth } from './upstream/setup.js'
 import { readTlsFiles, resolveTls, type TlsSetup } from './tls/material.js'
 import { hostMissing, REQUEST_ID_HEADER } from './wire/http.js'
 import { newRequestId } from './wire/request-id.js'
@@ -64,6 +66,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   const authenticate = createAuthenticator(config)
+  const upstreamAuth = loadUpstreamAuth(config)
   const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
   const tlsFiles = readTlsFiles(config)
 
@@ -121,7 +124,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   installCors(app, cors)
   installErrorHandling(app)
-  const metrics = createMetrics({ journalSize: () => state.journal.count(), transactions: () => state.transactions.count(), faultRules: () => state.faults.count() })
+  const drift = createDriftDetector(app.log)
+  const metrics = createMetrics({
+    journalSize: () => state.journal.count(),
+    transactions: () => state.transactions.count(),
+    faultRules: () => state.faults.count(),
+    drift: config.unknownTransaction === 'proxy' ? drift.counts : undefined
+  })
   metrics.countUnmatched(app)
   installRequestLog(app, config.logLevel, { unmatchedOnly: true })
   await app.register(swagger, swaggerOptions)
@@ -137,14 +146,22 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     logRequests: requestsLogged(config.logLevel)
   })
   const findBody = createFindBody(state.transactions, config.unknownTransaction)
+  const forwarding = createForwarding(config, {
+    auth: upstreamAuth,
+    drift,
+    recordBody: state.transactions.putBody,
+    count: metrics.upstreamResult,
+    log: app.log
+  })
+  if (forwarding !== undefined) app.addHook('onClose', async () => forwarding.close())
   await app.register(async (api) => {
     installApiEntrance(api, pipeline)
-    await api.register(accessStagesRoute, { findBody })
+    await api.register(accessStagesRoute, { findBody, forward: forwarding?.forward })
   })
   await app.register(async (control) => {
     metrics.countScope(control)
     installRequestLog(control, config.logLevel)
-    await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics })
+    await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics, drift })
     await control.register(dashboardRoutes, { dir: options.dashboardDir ?? DASHBOARD_DIR })
   })
   sayWhichAddress(app, config.host)

@@ -44,6 +44,19 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
     journal.clear(projectId)
   })
 
+  // Written with the stores' public operations only, so it keeps whatever they mean by a change.
+  const replaceAll = db.transaction((projectId: string | undefined, records: readonly TransactionRecord[], rules: readonly FaultRule[]) => {
+    if (projectId === undefined) {
+      for (const { project_id: project } of transactions.projects()) transactions.deleteProject(project)
+      faults.clear()
+    } else {
+      transactions.deleteProject(projectId)
+      for (const rule of faults.rules(projectId)) faults.remove(rule.id!)
+    }
+    transactions.putMany(records)
+    for (const rule of rules) faults.add(rule)
+  })
+
   return {
     transactions,
     faults,
@@ -59,6 +72,14 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
       restoreAll.immediate(projectId)
       if (projectId === undefined) random = rngFromSeed(config.seed)
       return { transactions: transactions.count(projectId), faults: faults.count() }
+    },
+    /**
+     * Replaces the records and fault rules of one project's namespace, or of everything, in one
+     * transaction (a snapshot put back): all is replaced or nothing. The journal stays.
+     */
+    replace (projectId: string | undefined, records: readonly TransactionRecord[], rules: readonly FaultRule[]): { transactions: number, faults: number } {
+      replaceAll.immediate(projectId, records, rules)
+      return { transactions: transactions.count(projectId), faults: faults.rules(projectId).length }
     }
   }
 }

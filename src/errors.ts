@@ -82,7 +82,11 @@ export const errors = {
   internal: () => new CloudError(500, 'WKS.00000003', DATABASE_MSG),
   badGateway: () => new CloudError(502, 'APIGW.0202', 'Backend unavailable.'),
   unavailable: () => new CloudError(503, 'APIGW.0203', 'Backend unavailable.'),
-  timeout: () => new CloudError(504, 'APIGW.0204', 'Backend timeout.')
+  timeout: () => new CloudError(504, 'APIGW.0204', 'Backend timeout.'),
+  /** `--unknown-transaction proxy`: no answer from the upstream (refused, reset, DNS) or one too large to be this API's. */
+  upstreamUnreachable: (origin: string, detail: string) => new CloudError(502, 'APIGW.0202', `Backend unavailable: upstream ${origin} failed (${detail}).`),
+  /** `--unknown-transaction proxy`: the upstream did not answer within --upstream-timeout. */
+  upstreamTimeout: (origin: string, detail: string) => new CloudError(504, 'APIGW.0204', `Backend timeout: upstream ${origin} sent ${detail}.`)
 }
 
 /** The catalogue's answer for a bare status, used to fill fault rules that name only a status. */

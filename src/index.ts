@@ -13,6 +13,8 @@ export type { Config } from './config.js'
 export type { AccessStagesBody, TransactionRecord, UserAccessStage } from './schemas/access-stages.js'
 export type { FaultRule, FaultRuleView } from './schemas/faults.js'
 export type { JournalEntry } from './schemas/journal.js'
+export type { StateCounts, StateDocument } from './schemas/state.js'
+export type { DriftKind, DriftReport } from './schemas/upstream.js'
 
 /** The CLI's options, camelCased (`unknownTransaction` for --unknown-transaction); all optional. */
 export type EmulatorOptions = Partial<Config>

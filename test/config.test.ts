@@ -9,6 +9,8 @@ t.test('defaults are the contract\'s', async (t) => {
     fixtures: BUNDLED_FIXTURES,
     auth: 'relaxed',
     unknownTransaction: 'error',
+    upstreamTimeout: 10000,
+    record: false,
     journalSize: 10000,
     logLevel: 'info',
     seed: 0,

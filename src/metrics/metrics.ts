@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import { AUTH_FAILURE_REASONS, CloudError, type AuthFailureReason } from '../errors.js'
 import type { FaultKind } from '../faults/select.js'
 import { FAULT_KINDS } from '../schemas/faults.js'
+import { UPSTREAM_RESULTS } from '../schemas/upstream.js'
 import { NamedCounts, RouteStats, type MetricsSources } from './request-stats.js'
 
 /** Requests no route matched (404s, unparseable URLs) share one series per method. */
@@ -22,6 +23,7 @@ export function createMetrics (sources: MetricsSources) {
   const routes = new Map<string, RouteStats>()
   const faults = new NamedCounts(FAULT_KINDS)
   const authFailures = new NamedCounts(AUTH_FAILURE_REASONS)
+  const upstream = new NamedCounts(UPSTREAM_RESULTS)
   const statsFor = (method: string, route: string): RouteStats => {
     const key = `${method} ${route}`
     let stats = routes.get(key)
@@ -34,7 +36,7 @@ export function createMetrics (sources: MetricsSources) {
     /** The Prometheus text of the counts so far. */
     async exposition (): Promise<{ contentType: string, text: string }> {
       registry ??= import('./prometheus.js').then(({ createRegistry }) =>
-        createRegistry({ routes: () => routes.values(), faults, authFailures, sources }))
+        createRegistry({ routes: () => routes.values(), faults, authFailures, upstream, sources }))
       const r = await registry
       return { contentType: r.contentType, text: await r.metrics() }
     },
@@ -73,6 +75,8 @@ export function createMetrics (sources: MetricsSources) {
         done()
       })
     },
+    /** Counts a call forwarded to the upstream by what became of it. */
+    upstreamResult: (result: typeof UPSTREAM_RESULTS[number]): void => upstream.inc(result),
     /** The counters of one route, for requests counted by the pipeline. */
     routeStats: statsFor,
     /** A fault applied to an emulated-API request. */

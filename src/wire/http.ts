@@ -16,6 +16,9 @@ export const REQUEST_ID_HEADER = 'x-request-id'
  */
 export const SECRET_HEADERS: readonly string[] = ['authorization', 'x-auth-token', 'x-security-token', 'cookie']
 
+/** Where an answer forwarded from `--upstream` carries the emulator's own id (X-Request-Id is the upstream's). */
+export const EMULATOR_REQUEST_ID_HEADER = 'x-emulator-request-id'
+
 /** Whether a request carries a body (RFC 9112 §6.3: a Transfer-Encoding, or a Content-Length above 0). */
 export function hasBody (headers: IncomingHttpHeaders): boolean {
   const length = headers['content-length']
