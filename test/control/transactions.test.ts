@@ -84,6 +84,13 @@ t.test('--admin-token guards every control route, compared in constant time', as
     assertError(t, await app.inject({ method, url, headers: { authorization: 'Bearer wrong' } }), 401, 'APIGW.0301', msg)
   }
   t.equal((await app.inject({ url: '/_emulator/health', headers: { authorization: 'Bearer s3cret' } })).statusCode, 200)
+  // The auth scheme is case-insensitive (RFC 9110 §11.1): clients that write `bearer` must get in too.
+  for (const authorization of ['bearer s3cret', 'BEARER s3cret', 'Bearer  s3cret']) {
+    t.equal((await app.inject({ url: '/_emulator/health', headers: { authorization } })).statusCode, 200, authorization)
+  }
+  for (const authorization of ['s3cret', 'Bearer', 'Bearer ', 'Basic s3cret', 'Bearers3cret', 'Bearer s3cret ']) {
+    assertError(t, await app.inject({ url: '/_emulator/health', headers: { authorization } }), 401, 'APIGW.0301', msg)
+  }
   const api = await app.inject({ url: stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`), headers: TOKEN })
   t.equal(api.statusCode, 200, 'the emulated API does not need the admin token')
 })
