@@ -36,6 +36,7 @@ export const ConfigSchema = Type.Object({
   seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0, description: 'Seed of the fault-injection PRNG.' }),
   faults: Type.Optional(Type.String({ minLength: 1, description: 'Fault rules JSON file loaded at start.' })),
   prefer: Type.Boolean({ default: true, description: 'Honour Prefer: code=/delay= request headers (--no-prefer turns off).' }),
+  fastPath: Type.Boolean({ default: true, description: 'Answer the plain successful lookup in front of Fastify (--no-fast-path sends every request through Fastify).' }),
   workers: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Processes serving one port (node:cluster); above 1 needs a file --db they share.' }),
   cors: Type.Optional(Type.String({ minLength: 1, description: 'Origins allowed to call the API from a browser: a comma list (scheme://host[:port]) or *; the control plane takes only listed origins.' })),
   tls: Type.Optional(stringEnum(['self-signed'], { description: 'Serve HTTPS with a certificate made (and, with a file --db, kept) by the emulator.' })),
@@ -57,7 +58,7 @@ const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => '-' + c.toLo
 const envName = (key: string): string => 'WKS_EMULATOR_' + kebab(key).replace(/-/g, '_').toUpperCase()
 
 export const FLAGS: Flag[] = (Object.keys(ConfigSchema.properties) as ConfigKey[])
-  .filter((key) => key !== 'credentialsJson' && key !== 'prefer' && key !== 'record')
+  .filter((key) => key !== 'credentialsJson' && key !== 'prefer' && key !== 'record' && key !== 'fastPath')
   // The contract puts the credentials JSON itself in WKS_EMULATOR_CREDENTIALS, so file paths get _FILE.
   .map((key) => ({ key, flag: kebab(key), env: key === 'credentials' || key === 'upstreamCredentials' ? `${envName(key)}_FILE` : envName(key) }))
 
@@ -92,6 +93,7 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv = {}): Reado
   if (env.WKS_EMULATOR_CREDENTIALS) raw.credentialsJson = env.WKS_EMULATOR_CREDENTIALS
   if (env.WKS_EMULATOR_NO_FIXTURES === 'true' || env.WKS_EMULATOR_NO_FIXTURES === '1') raw.fixtures = false
   if (env.WKS_EMULATOR_PREFER !== undefined) raw.prefer = convert('prefer', env.WKS_EMULATOR_PREFER, 'WKS_EMULATOR_PREFER')
+  if (env.WKS_EMULATOR_FAST_PATH !== undefined) raw.fastPath = convert('fastPath', env.WKS_EMULATOR_FAST_PATH, 'WKS_EMULATOR_FAST_PATH')
   if (env.WKS_EMULATOR_RECORD !== undefined) raw.record = convert('record', env.WKS_EMULATOR_RECORD, 'WKS_EMULATOR_RECORD')
 
   const byFlag = new Map(FLAGS.map((f) => [f.flag, f]))
@@ -99,6 +101,7 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv = {}): Reado
     const arg = argv[i]
     if (arg === '--no-fixtures') { raw.fixtures = false; continue }
     if (arg === '--no-prefer') { raw.prefer = false; continue }
+    if (arg === '--no-fast-path') { raw.fastPath = false; continue }
     if (arg === '--record') { raw.record = true; continue }
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg)
     const flag = match ? byFlag.get(match[1]) : undefined
@@ -174,6 +177,7 @@ export function helpText (): string {
     ...rows,
     `  ${'--no-fixtures'.padEnd(24)} ${'WKS_EMULATOR_NO_FIXTURES=1'.padEnd(34)} Start with no seeded data.`,
     `  ${'--no-prefer'.padEnd(24)} ${'WKS_EMULATOR_PREFER=false'.padEnd(34)} Ignore Prefer: code=/delay= headers.`,
+    `  ${'--no-fast-path'.padEnd(24)} ${'WKS_EMULATOR_FAST_PATH=0'.padEnd(34)} Send every request through Fastify (for comparing; same answers, slower).`,
     `  ${'--record'.padEnd(24)} ${'WKS_EMULATOR_RECORD=true'.padEnd(34)} With proxy: store every upstream 200 as a run-time change.`,
     `  ${' '.repeat(24)} ${'WKS_EMULATOR_CREDENTIALS'.padEnd(34)} The credentials JSON itself, instead of a file.`,
     `  ${'--help'.padEnd(24)} Show this text.`,

@@ -4,6 +4,7 @@ import { createRingJournal } from './journal/ring.js'
 import { createSqliteJournal } from './journal/sqlite.js'
 import { rngFromSeed, type Rng } from './random.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
+import type { ResetResult } from './schemas/control.js'
 import type { FaultRule } from './schemas/faults.js'
 import { sharedByProcesses, type Db } from './store/db.js'
 import { createTransactionStore } from './store/transactions.js'
@@ -66,7 +67,7 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
      * rules, empty journal) for one project's namespace, or for everything (which also re-seeds
      * the PRNG). Only run-time changes are dropped, so it costs what they hold, not the file's size.
      */
-    reset (projectId?: string): { transactions: number, faults: number } {
+    reset (projectId?: string): ResetResult {
       // One transaction for the three stores: a crash part-way leaves the namespace as it was, never half reset.
       restoreAll.immediate(projectId)
       if (projectId === undefined) random = rngFromSeed(config.seed)

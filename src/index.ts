@@ -5,6 +5,7 @@ import { ConfigError, resolveConfig, type Config } from './config.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
 import type { FaultRule, FaultRuleView } from './schemas/faults.js'
 import type { JournalEntry } from './schemas/journal.js'
+import type { ResetResult } from './schemas/control.js'
 
 export { AdminClient, AdminError, type RequestFilter } from './admin-client.js'
 export { buildApp } from './app.js'
@@ -29,7 +30,7 @@ export interface RunningEmulator {
   seed: (records: TransactionRecord | TransactionRecord[]) => Promise<number>
   addFault: (rule: FaultRule) => Promise<FaultRuleView>
   requests: (filter?: RequestFilter) => Promise<JournalEntry[]>
-  reset: (projectId?: string) => Promise<{ transactions: number, faults: number }>
+  reset: (projectId?: string) => Promise<ResetResult>
   close: () => Promise<void>
   app: FastifyInstance
 }

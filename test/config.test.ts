@@ -15,6 +15,7 @@ t.test('defaults are the contract\'s', async (t) => {
     logLevel: 'info',
     seed: 0,
     prefer: true,
+    fastPath: true,
     workers: 1
   })
 })
@@ -28,6 +29,15 @@ t.test('flags win over WKS_EMULATOR_* variables', async (t) => {
   t.equal(config.fixtures, false)
   t.equal(config.prefer, false)
   t.ok(Object.isFrozen(config))
+})
+
+t.test('--no-fast-path and WKS_EMULATOR_FAST_PATH=0 turn the fast path off', async (t) => {
+  t.equal(parseConfig(['--no-fast-path']).fastPath, false)
+  t.equal(parseConfig([], { WKS_EMULATOR_FAST_PATH: '0' }).fastPath, false)
+  t.equal(parseConfig([], { WKS_EMULATOR_FAST_PATH: 'false' }).fastPath, false)
+  t.equal(parseConfig([], { WKS_EMULATOR_FAST_PATH: '1' }).fastPath, true)
+  t.throws(() => parseConfig([], { WKS_EMULATOR_FAST_PATH: 'sometimes' }), /invalid WKS_EMULATOR_FAST_PATH "sometimes": expected true or false/)
+  t.match(helpText(), '--no-fast-path')
 })
 
 t.test('credentials: a file by flag, the JSON itself by WKS_EMULATOR_CREDENTIALS', async (t) => {
