@@ -16,6 +16,7 @@ import { requestLoggerFactory } from './plugins/request-logger.js'
 import { createEmulatorState } from './emulator-state.js'
 import { createFaultDecider, installFaults } from './faults/hook.js'
 import { createFastPath, putInFront } from './fast-path/serve.js'
+import { installGracefulClose } from './lifecycle/graceful-close.js'
 import { loadFaultRules } from './faults/load.js'
 import { installJournal, recordRequest } from './journal/hook.js'
 import { createMetrics } from './metrics/metrics.js'
@@ -97,6 +98,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await api.register(accessStagesRoute, { findBody })
   })
   await app.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics })
+  const trackRequests = installGracefulClose(app, config.shutdownGrace * 1000)
   await app.ready()
   if (options.fastPath !== false) {
     putInFront(app.server, createFastPath({
@@ -109,5 +111,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       logRequests: requestsLogged(config.logLevel)
     }))
   }
+  trackRequests()
   return app
 }

@@ -13,7 +13,8 @@ t.test('defaults are the contract\'s', async (t) => {
     logLevel: 'info',
     seed: 0,
     prefer: true,
-    workers: 1
+    workers: 1,
+    shutdownGrace: 5
   })
 })
 
@@ -40,7 +41,7 @@ t.test('bad values are one clear line', async (t) => {
     [['--port', '70000'], {}, 'invalid --port "70000": expected an integer from 0 to 65535'],
     [['--auth', 'maybe'], {}, 'invalid --auth "maybe": expected one of off, relaxed, strict'],
     [[], { WKS_EMULATOR_LOG_LEVEL: 'loud' }, 'invalid WKS_EMULATOR_LOG_LEVEL "loud": expected one of fatal, error, warn, info, debug, trace, silent'],
-    [['--frobnicate'], {}, 'unknown argument "--frobnicate" (see --help)'],
+    [['--frobnicate'], {}, 'unknown flag --frobnicate (see --help)'],
     [['--db'], {}, '--db needs a value']
   ]
   for (const [argv, env, message] of cases) {

@@ -5,7 +5,8 @@ import { createEmulatorState } from '../emulator-state.js'
 import { loadFaultRules } from '../faults/load.js'
 import { openDb } from '../store/db.js'
 import { loadFixtures } from '../store/fixtures.js'
-import { SHUTDOWN, WORKER_ENV } from './worker.js'
+import { readyLine } from '../lifecycle/ready-line.js'
+import { isReadyMessage, SHUTDOWN, WORKER_ENV } from './worker.js'
 
 // More than MAX_CRASHES deaths within the window is not one unlucky request but a broken setup:
 // replacing workers forever would only hide it.
@@ -42,6 +43,8 @@ export async function runPrimary (config: Config): Promise<number> {
   const crashes: number[] = []
   let stopping = false
   let exitCode = 0
+  const waitingFor = new Set<number>()
+  for (let slot = 0; slot < config.workers; slot++) waitingFor.add(slot)
 
   return await new Promise<number>((resolve) => {
     const finishIfDone = (): void => { if (live.size === 0) resolve(exitCode) }
@@ -55,6 +58,11 @@ export async function runPrimary (config: Config): Promise<number> {
       live.add(worker)
       let serving = false
       worker.once('listening', () => { serving = true })
+      worker.on('message', (message: unknown) => {
+        // One ready line, once every worker of the first start listens; replacements say nothing.
+        if (!isReadyMessage(message) || !waitingFor.delete(slot) || waitingFor.size > 0 || stopping) return
+        if (config.logLevel !== 'silent') process.stdout.write(readyLine(message.urls, process.stdout.isTTY === true))
+      })
       worker.once('exit', (code, signal) => {
         live.delete(worker)
         if (stopping) { if (code !== 0 && exitCode === 0) exitCode = 1; finishIfDone(); return }

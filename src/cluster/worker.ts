@@ -31,3 +31,16 @@ export function followPrimary (close: () => void, isClosing: () => boolean): voi
   process.on('message', (message) => { if (message === SHUTDOWN && !isClosing()) close() })
   process.once('disconnect', () => { if (!isClosing()) close() })
 }
+
+/** The IPC message a worker sends once it listens, with its URLs: the primary prints one ready line. */
+export const READY = 'wks-emulator:ready'
+
+export interface ReadyMessage { type: typeof READY, urls: string[] }
+
+export const isReadyMessage = (message: unknown): message is ReadyMessage =>
+  typeof message === 'object' && message !== null && (message as ReadyMessage).type === READY
+
+/** Tells the primary this worker listens, and where. */
+export function reportReady (urls: string[]): void {
+  process.send?.({ type: READY, urls } satisfies ReadyMessage)
+}

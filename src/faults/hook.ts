@@ -44,7 +44,12 @@ export function errorFromAction (action: FaultAction): CloudError {
 /** Applies the fault decision for each request of the scope: one hook, after authentication. */
 export function installFaults (scope: FastifyInstance, { decide, onHijacked }: FaultHookOptions): void {
   const hanging = new Set<Socket>()
-  scope.addHook('onClose', async () => { for (const socket of hanging) socket.destroy() })
+  // preClose, not onClose: the server's close waits for every connection, a hanging one included.
+  scope.addHook('preClose', (done) => {
+    if (hanging.size > 0) scope.log.info({ count: hanging.size }, 'hanging requests ended by the shutdown')
+    for (const socket of hanging) socket.destroy()
+    done()
+  })
   scope.decorateRequest('fault', undefined)
 
   const apply = async (request: FastifyRequest, reply: FastifyReply, decision: FaultDecision): Promise<void> => {

@@ -1,0 +1,48 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FastifyInstance } from 'fastify'
+
+/**
+ * What `app.close()` does to connections (emulator contract §6), on top of Fastify's own close:
+ * - requests in flight are answered with `Connection: close` (RFC 9112 §9.6), and so are requests
+ *   that still arrive on an open connection, so no client reuses a socket that is about to go;
+ * - idle keep-alive connections are closed at once, and each one that goes idle afterwards too;
+ * - requests still running `graceMs` after the close began (an injected delay, a slow client) are
+ *   cut, each logged at warn. Injected hangs are ended at once by the faults' own preClose hook.
+ * Call it before `app.ready()` (hooks are added then), and the function it returns once every other
+ * request listener is in place: the tracking listener goes in front of them all.
+ */
+export function installGracefulClose (app: FastifyInstance, graceMs: number): () => void {
+  const server = app.server
+  const inFlight = new Set<ServerResponse>()
+  let closing = false
+
+  app.addHook('preClose', (done) => {
+    closing = true
+    // Read when the headers are written: a response not yet begun says `Connection: close` and its
+    // socket is ended once it is sent.
+    for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false
+    server.closeIdleConnections()
+    if (inFlight.size > 0) {
+      const timer = setTimeout(() => {
+        for (const res of inFlight) {
+          app.log.warn({ method: res.req.method, url: res.req.url, graceMs }, 'request still running at the end of the shutdown grace; connection closed')
+          res.socket?.destroy()
+        }
+      }, graceMs)
+      // Nothing more to wait for once the server has closed (every connection gone).
+      server.once('close', () => clearTimeout(timer))
+    }
+    done()
+  })
+
+  return () => {
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+      if (closing) res.shouldKeepAlive = false
+      inFlight.add(res)
+      res.once('close', () => {
+        inFlight.delete(res)
+        if (closing) server.closeIdleConnections()
+      })
+    })
+  }
+}
