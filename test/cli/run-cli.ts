@@ -15,7 +15,7 @@ export async function startCli (t: Test, args: string[] = [], env: Record<string
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within 10 s: ${out}`)), 10_000)
+    const timer = setTimeout(() => reject(new Error(`no listening line within 30 s: ${out}`)), 30_000)
     child.stdout!.on('data', () => {
       const match = /Server listening at (http:\/\/[^"\s]+)/.exec(out)
       if (match) { clearTimeout(timer); resolve(match[1]) }

@@ -49,7 +49,7 @@ t.test('idle: exits 0 at once', async (t) => {
   const { code, ms } = await stop(server)
   t.comment(`idle (one idle keep-alive connection): exit ${code} after ${ms} ms`)
   t.equal(code, 0)
-  t.ok(ms < 1000, `exit within a second (${ms} ms; 200 ms on a quiet machine)`)
+  t.ok(ms < 5000, `exit well inside Docker's 10 s (${ms} ms; about 10 ms on a quiet machine)`)
 })
 
 t.test('a delayed request in flight on a keep-alive connection: answered with Connection: close, exit 0', async (t) => {
@@ -67,7 +67,7 @@ t.test('a delayed request in flight on a keep-alive connection: answered with Co
   const { code, ms } = await stopped
   t.comment(`keep-alive request in flight with a 1.5 s delay: exit ${code} after ${ms} ms`)
   t.equal(code, 0)
-  t.ok(ms < 4000, `exit once the request is answered (${ms} ms)`)
+  t.ok(ms < 6000, `exit once the request is answered, before the 5 s grace ends (${ms} ms)`)
 })
 
 t.test('four hangs: ended at once, journalled, exit 0', async (t) => {
@@ -79,7 +79,7 @@ t.test('four hangs: ended at once, journalled, exit 0', async (t) => {
   const { code, ms } = await stop(server)
   t.comment(`four hanging requests: exit ${code} after ${ms} ms`)
   t.equal(code, 0)
-  t.ok(ms < 1000, `exit within a second (${ms} ms)`)
+  t.ok(ms < 4000, `exit at once, not after the 5 s grace (${ms} ms)`)
   t.same(await Promise.all(hangs), ['ECONNRESET', 'ECONNRESET', 'ECONNRESET', 'ECONNRESET'], 'each hanging connection is closed')
   t.match(server.output(), /"msg":"hanging requests ended by the shutdown"/)
   t.match(server.output(), /"count":4/)
@@ -93,7 +93,7 @@ t.test('a delay longer than the grace: cut at the grace with a warn line, exit 0
   const { code, ms } = await stop(server)
   t.comment(`20 s delay in flight, --shutdown-grace 1: exit ${code} after ${ms} ms`)
   t.equal(code, 0)
-  t.ok(ms >= 900 && ms < 3000, `cut at the grace (${ms} ms)`)
+  t.ok(ms >= 900 && ms < 8000, `cut at the 1 s grace, long before the 20 s delay ends (${ms} ms)`)
   t.equal(await answer, 'ECONNRESET')
   const warn = server.output().split('\n').find((line) => line.includes('end of the shutdown grace'))
   t.match(JSON.parse(warn ?? '{}'), { level: 40, method: 'GET', graceMs: 1000 })
@@ -105,7 +105,7 @@ t.test('--workers 2: idle and with a request in flight, exit 0', async (t) => {
   const first = await stop(idle)
   t.comment(`--workers 2 idle: exit ${first.code} after ${first.ms} ms`)
   t.equal(first.code, 0)
-  t.ok(first.ms < 2000, `idle workers stop at once (${first.ms} ms)`)
+  t.ok(first.ms < 5000, `idle workers stop at once (${first.ms} ms)`)
 
   const busy = await startCli(t, ['--log-level', 'warn', '--workers', '2', '--db', join(dir, 'b.sqlite')])
   await addFault(busy, { match: { transaction_id: DOC_TRANSACTION }, action: { kind: 'delay', delay_ms: 1000 } })
