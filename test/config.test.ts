@@ -55,3 +55,13 @@ t.test('--help lists every flag with its variable', async (t) => {
     '--journal-size', '--log-level', '--admin-token', '--seed', '--faults', '--no-prefer']) t.match(text, flag)
   t.match(text, 'WKS_EMULATOR_UNKNOWN_TRANSACTION')
 })
+
+t.test('--help says which values each flag accepts', async (t) => {
+  const text = helpText()
+  t.match(text, /--auth .* Values: off, relaxed, strict\. \(default relaxed\)/)
+  t.match(text, /--unknown-transaction .* Values: error, empty, generate\./)
+  t.match(text, /--log-level .* Values: fatal, error, warn, info, debug, trace, silent\./)
+  t.match(text, /--port .* Values: 0 to 65535\. \(default 8080\)/)
+  t.match(text, /--shutdown-grace .* Values: 0 to 300\. \(default 5\)/)
+  t.match(text, /--version/)
+})

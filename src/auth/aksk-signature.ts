@@ -107,7 +107,7 @@ export function canonicalRequest (request: SignableRequest, signedHeaders: reado
 // Node hands header values over as latin1 text, one character per byte on the wire. The gateway
 // hashes those bytes, so a value with bytes >= 0x80 (UTF-8 text in a User-Agent) is hashed as the
 // bytes it arrived as, not encoded as UTF-8 a second time. The rest of the canonical request is ASCII.
-const NON_ASCII = /[^\x00-\x7f]/
+const NON_ASCII = /[^\t\n\u0020-\u007e]/
 
 /**
  * The string to sign. `canonical` holds header values as Node delivers them (latin1: a character

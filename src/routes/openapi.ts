@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 
 // A Host header of a host name or address and a port; anything else falls back to the bound address.
-const HOST = /^[A-Za-z0-9.\-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/
+const HOST = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/
 
 /**
  * The document's `servers`: where this emulator was reached (the request's Host, which is what a
