@@ -3,29 +3,32 @@ import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
-import { installAuth, createAuthenticator } from './auth/plugin.js'
+import { createAuthenticator } from './auth/authenticator.js'
 import { swaggerOptions } from './openapi.js'
 import { errors } from './errors.js'
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.js'
-import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/error-handler.js'
-import { installProtocolAnswers, serverOptions } from './plugins/http-server.js'
-import { compileSerializersOnFirstUse } from './plugins/lazy-serializer.js'
-import { installRequestLog, loggerOptions, requestsLogged } from './plugins/logging.js'
-import { newRequestId } from './plugins/request-id.js'
-import { requestLoggerFactory } from './plugins/request-logger.js'
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './http/error-handler.js'
+import { compileSerializersOnFirstUse } from './http/lazy-serializer.js'
+import { installProtocolAnswers, serverOptions } from './http/server-options.js'
+import { installRequestLog, loggerOptions, requestsLogged } from './logging/logger-options.js'
+import { requestLoggerFactory } from './logging/request-logger.js'
 import { createEmulatorState } from './emulator-state.js'
-import { createFaultDecider, installFaults } from './faults/hook.js'
-import { createFastPath, putInFront } from './fast-path/serve.js'
+import { createFaultDecider } from './faults/decider.js'
 import { installGracefulClose } from './lifecycle/graceful-close.js'
 import { loadFaultRules } from './faults/load.js'
-import { installJournal, recordRequest } from './journal/hook.js'
 import { createMetrics } from './metrics/metrics.js'
-import { ACCESS_STAGES_URL, accessStagesRoute } from './routes/access-stages.js'
+import { createPipeline } from './pipeline/index.js'
+import { createFastPath, putInFront } from './pipeline/fast-path.js'
+import { installApiEntrance } from './pipeline/fastify-api.js'
+import { handedOver } from './pipeline/hand-over.js'
+import { accessStagesRoute } from './routes/access-stages.js'
 import { CONTROL_BODY_LIMIT, controlPlane } from './routes/control/index.js'
 import { validatorCompiler } from './schemas/validator.js'
 import { openDb } from './store/db.js'
 import { loadFixtures } from './store/fixtures.js'
 import { createFindBody } from './store/lookup.js'
+import { hostMissing, REQUEST_ID_HEADER } from './wire/http.js'
+import { newRequestId } from './wire/request-id.js'
 
 export interface BuildOptions {
   /** Where log lines go instead of stdout (tests capture them here). */
@@ -48,7 +51,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: newRequestId,
+    // A request the fast path handed over keeps the id it was given there.
+    genReqId: (req) => handedOver(req)?.call.id ?? newRequestId(),
     childLoggerFactory: requestLoggerFactory,
     // Long enough for any project_id/transaction_id the schemas accept, percent-encoded.
     routerOptions: { maxParamLength: 1024 },
@@ -71,46 +75,38 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   // Callback style: an async hook costs a promise and a microtask on every request.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id)
-    // HTTP/1.1 requires Host (RFC 9112 §3.2); Node's check is off so this 400 has the catalogue's shape.
-    if (request.headers.host === undefined && request.raw.httpVersionMinor === 1 && request.raw.httpVersionMajor === 1) done(errors.badRequest())
+    reply.header(REQUEST_ID_HEADER, request.id)
+    if (hostMissing(request.raw)) done(errors.badRequest())
     else done()
   })
   installErrorHandling(app)
-  installRequestLog(app, config.logLevel)
   const metrics = createMetrics({ journalSize: () => state.journal.count(), transactions: () => state.transactions.count(), faultRules: () => state.faults.count() })
-  metrics.install(app)
+  metrics.countUnmatched(app)
+  installRequestLog(app, config.logLevel, { unmatchedOnly: true })
   await app.register(swagger, swaggerOptions)
 
-  // The emulated API: authentication, then faults, then the route; every request journalled.
-  const decideFault = createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer })
+  // The emulated API: one pipeline (authentication, then faults; every request recorded) for its two entrances.
+  const pipeline = createPipeline({
+    authenticate,
+    decideFault: createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer }),
+    journal: state.journal,
+    metrics,
+    log: app.log,
+    logRequests: requestsLogged(config.logLevel)
+  })
   const findBody = createFindBody(state.transactions, config.unknownTransaction)
   await app.register(async (api) => {
-    installAuth(api, authenticate)
-    installFaults(api, {
-      decide: decideFault,
-      onHijacked: (request, elapsedMs) => {
-        recordRequest(state.journal, request, 0, elapsedMs)
-        metrics.hijacked(request, elapsedMs)
-      }
-    })
-    installJournal(api, state.journal)
+    installApiEntrance(api, pipeline)
     await api.register(accessStagesRoute, { findBody })
   })
-  await app.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics })
+  await app.register(async (control) => {
+    metrics.countRoutes(control)
+    installRequestLog(control, config.logLevel)
+    await control.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics })
+  })
   const trackRequests = installGracefulClose(app, config.shutdownGrace * 1000)
   await app.ready()
-  if (options.fastPath !== false) {
-    putInFront(app.server, createFastPath({
-      authenticate,
-      decideFault,
-      findBody,
-      journal: state.journal,
-      stats: metrics.routeStats('GET', ACCESS_STAGES_URL),
-      log: app.log,
-      logRequests: requestsLogged(config.logLevel)
-    }))
-  }
+  if (options.fastPath !== false) putInFront(app.server, createFastPath({ decide: pipeline.decide, record: pipeline.record, findBody }))
   trackRequests()
   return app
 }

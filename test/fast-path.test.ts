@@ -2,13 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { pino } from 'pino'
 import type { Config } from '../src/config.js'
-import { plainLookupKey } from '../src/fast-path/match.js'
-import { priorOf } from '../src/fast-path/prior.js'
-import { createFastPath, type FastPath } from '../src/fast-path/serve.js'
-import { createRingJournal } from '../src/journal/ring.js'
-import { RouteStats } from '../src/metrics/request-stats.js'
+import { createDecide } from '../src/pipeline/decide.js'
+import { createFastPath, type FastPath } from '../src/pipeline/fast-path.js'
+import { handedOver } from '../src/pipeline/hand-over.js'
+import { plainLookupKey } from '../src/wire/http.js'
 import { build, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from './helper.js'
 import { rawExchange, requestBytes, type RawResponse } from './net/raw-http.js'
 
@@ -143,25 +141,25 @@ t.test('plainLookupKey takes only targets whose raw text is the parsed value', a
 })
 
 t.test('a store that throws leaves the request to Fastify with the decisions already taken', async (t) => {
-  const stats = new RouteStats('GET', '/v2/:project_id/statistics/metrics/access-stages')
+  let recorded = 0
   const failing = (what: 'fault' | 'body'): FastPath => createFastPath({
-    authenticate: () => ({ scheme: 'token', principal: 'token', ok: true }),
-    decideFault: () => { if (what === 'fault') throw new Error('SQLITE_BUSY'); return undefined },
-    findBody: () => { throw new Error('SQLITE_IOERR') },
-    journal: createRingJournal(10),
-    stats,
-    log: pino({ level: 'silent' }),
-    logRequests: false
+    decide: createDecide({
+      authenticate: () => ({ scheme: 'token', principal: 'token', ok: true }),
+      decideFault: () => { if (what === 'fault') throw new Error('SQLITE_BUSY'); return undefined }
+    }),
+    record: () => { recorded++ },
+    findBody: () => { throw new Error('SQLITE_IOERR') }
   })
-  const request = (): IncomingMessage => ({ method: 'GET', url: DOC, headers: { host: 'h', 'x-auth-token': 't' } }) as unknown as IncomingMessage
+  const request = (): IncomingMessage => ({ method: 'GET', url: DOC, headers: { host: 'h', 'x-auth-token': 't' }, socket: {} }) as unknown as IncomingMessage
   // Any use of the response would throw: the fast path must not answer.
   const unanswered = {} as ServerResponse
 
   const afterFault = request()
   t.equal(failing('fault')(afterFault, unanswered), false)
-  t.same(priorOf(afterFault), { auth: { scheme: 'token', principal: 'token', ok: true } }, 'the fault decision is taken again by Fastify')
+  t.same(handedOver(afterFault)?.decisions, { auth: { scheme: 'token', principal: 'token', ok: true } }, 'the fault decision is taken again by Fastify')
+  t.match(handedOver(afterFault)?.call.id, /^[0-9a-f]{32}$/, 'the request keeps its id')
   const afterBody = request()
   t.equal(failing('body')(afterBody, unanswered), false)
-  t.same(priorOf(afterBody), { auth: { scheme: 'token', principal: 'token', ok: true }, fault: null }, 'decided: no fault')
-  t.equal(stats.totals[1], 0, 'nothing counted')
+  t.same(handedOver(afterBody)?.decisions, { auth: { scheme: 'token', principal: 'token', ok: true }, fault: null }, 'decided: no fault')
+  t.equal(recorded, 0, 'nothing recorded')
 })

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster'
-import { createAuthenticator } from '../auth/plugin.js'
+import { createAuthenticator } from '../auth/authenticator.js'
 import type { Config } from '../config.js'
 import { createEmulatorState } from '../emulator-state.js'
 import { loadFaultRules } from '../faults/load.js'

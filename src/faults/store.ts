@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { sharedByProcesses, type Db } from '../store/db.js'
-import type { TransactionKey } from '../plugins/transaction-key.js'
+import type { TransactionKey } from '../wire/http.js'
 import { errors } from '../errors.js'
 import type { Rng } from '../random.js'
 import type { FaultRule, FaultRuleView } from '../schemas/faults.js'

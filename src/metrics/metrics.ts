@@ -1,8 +1,9 @@
 import type { Registry } from 'prom-client'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { CloudError } from '../errors.js'
+import type { FaultKind } from '../faults/select.js'
 import { FAULT_KINDS } from '../schemas/faults.js'
-import { NamedCounts, RouteStats } from './request-stats.js'
+import { NamedCounts, RouteStats, type MetricsSources } from './request-stats.js'
 
 export const AUTH_FAILURE_REASONS = ['missing_credentials', 'bad_signature', 'unknown_ak', 'ak_locked', 'unknown_token', 'token_expired', 'admin_token', 'other'] as const
 type AuthFailureReason = typeof AUTH_FAILURE_REASONS[number]
@@ -19,13 +20,6 @@ export function authFailureReason (message: string): AuthFailureReason {
   return 'other'
 }
 
-/** What the gauges read at scrape time. */
-export interface MetricsSources {
-  journalSize: () => number
-  transactions: () => number
-  faultRules: () => number
-}
-
 /** Requests no route matched (404s, unparseable URLs) share one series per method. */
 export const UNMATCHED = 'unmatched'
 
@@ -33,10 +27,11 @@ export type Metrics = ReturnType<typeof createMetrics>
 
 /**
  * Prometheus metrics of one app, in a registry of its own (several apps may share a process).
- * A routed request is counted by an onResponse hook added to its route when the route is declared,
- * holding that route's counters, so nothing is looked up or allocated per request; the root's
- * onResponse only reads `is404` unless no route matched. 401s are classified in onError, which runs
- * only on the error path. Values become Prometheus series when scraped.
+ * A control-plane request is counted by an onResponse hook added to its route when the route is
+ * declared, holding that route's counters, so nothing is looked up or allocated per request; the
+ * root's onResponse only reads `is404` unless no route matched; the emulated API's requests are
+ * counted by the pipeline. 401s are classified in onError, which runs only on the error path.
+ * Values become Prometheus series when scraped.
  */
 export function createMetrics (sources: MetricsSources) {
   const routes = new Map<string, RouteStats>()
@@ -58,21 +53,25 @@ export function createMetrics (sources: MetricsSources) {
       const r = await registry
       return { contentType: r.contentType, text: await r.metrics() }
     },
-    /** Installs the counting hooks; must run before any route is declared. */
-    install (app: FastifyInstance): void {
-      app.addHook('onRoute', (route) => {
+    /**
+     * Counts each request of the routes declared in `scope` from now on (the control plane); the
+     * emulated API's requests are counted by the pipeline's record().
+     */
+    countRoutes (scope: FastifyInstance): void {
+      scope.addHook('onRoute', (route) => {
         const methods = Array.isArray(route.method) ? route.method : [route.method]
         const byMethod = new Map(methods.map((m) => [m, statsFor(m, route.url)]))
         const only = methods.length === 1 ? byMethod.get(methods[0]) : undefined
         const hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
           (only ?? byMethod.get(request.method))?.record(reply.statusCode, reply.elapsedTime)
-          const fault = request.fault
-          if (fault !== undefined) faults.inc(fault.kind)
           done()
         }
         const existing = route.onResponse
         route.onResponse = existing === undefined ? [hook] : [...(Array.isArray(existing) ? existing : [existing]), hook]
       })
+    },
+    /** Counts the requests no route matched, and classifies 401s; on the root, before any route. */
+    countUnmatched (app: FastifyInstance): void {
       // Requests that reached no route run only the root's hooks.
       const unmatched = new Map<string, RouteStats>()
       app.addHook('onResponse', (request, reply, done) => {
@@ -88,12 +87,11 @@ export function createMetrics (sources: MetricsSources) {
         done()
       })
     },
-    /** The counters of one route, for requests answered outside Fastify (the fast path). */
+    /** The counters of one route, for requests counted by the pipeline. */
     routeStats: statsFor,
-    /** A request whose connection a fault took over (reset, hang): no onResponse runs for it. */
-    hijacked (request: FastifyRequest, elapsedMs: number): void {
-      statsFor(request.method, request.routeOptions.url ?? UNMATCHED).record(0, elapsedMs)
-      if (request.fault !== undefined) faults.inc(request.fault.kind)
+    /** A fault applied to an emulated-API request. */
+    countFault (kind: FaultKind): void {
+      faults.inc(kind)
     }
   }
 }

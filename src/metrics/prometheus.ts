@@ -1,6 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricType, type MetricValueWithName } from 'prom-client'
-import { DURATION_BUCKETS, type NamedCounts, type RouteStats } from './request-stats.js'
-import type { MetricsSources } from './metrics.js'
+import { DURATION_BUCKETS, type MetricsSources, type NamedCounts, type RouteStats } from './request-stats.js'
 
 // The Prometheus side of the metrics, loaded on the first scrape: prom-client is a good part of
 // start-up time and memory, and most runs are never scraped.

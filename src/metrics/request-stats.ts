@@ -45,3 +45,10 @@ export class NamedCounts<K extends string> {
     return this.names.map((n, i) => [n, this.counts[i]])
   }
 }
+
+/** What the gauges read at scrape time. */
+export interface MetricsSources {
+  journalSize: () => number
+  transactions: () => number
+  faultRules: () => number
+}

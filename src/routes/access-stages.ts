@@ -4,12 +4,11 @@ import { AccessStagesBodySchema, AccessStagesParamsSchema, AccessStagesQuerySche
 import { ErrorBodySchema } from '../schemas/error-body.js'
 import { errors } from '../errors.js'
 import type { FindBody } from '../store/lookup.js'
+import { ACCESS_STAGES_URL, JSON_TYPE } from '../wire/http.js'
 
 export interface AccessStagesOptions {
   findBody: FindBody
 }
-
-export const ACCESS_STAGES_URL = '/v2/:project_id/statistics/metrics/access-stages'
 
 /** ShowUserAccessStages: GET /v2/{project_id}/statistics/metrics/access-stages?transaction_id= */
 export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> = async (app, { findBody }) => {
@@ -36,6 +35,6 @@ export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> =
     // Stored bodies are JSON text already (validated on write); sending the string skips serialisation,
     // which the typed reply does not model, hence the untyped view of it. Not async: a promise per
     // request cost more than the lookup.
-    ;(reply as FastifyReply).type('application/json; charset=utf-8').send(body)
+    ;(reply as FastifyReply).type(JSON_TYPE).send(body)
   })
 }

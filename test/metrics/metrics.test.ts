@@ -1,6 +1,6 @@
 import t from 'tap'
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format'
-import { ACCESS_STAGES_URL } from '../../src/routes/access-stages.js'
+import { ACCESS_STAGES_URL } from '../../src/wire/http.js'
 import { assertError, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from '../helper.js'
 import { listening } from '../limits/listen.js'
 

@@ -3,29 +3,42 @@ import { Writable } from 'node:stream'
 import Fastify from 'fastify'
 import { signRequest } from '../../src/auth/aksk-signature.js'
 import { parseCredentials } from '../../src/auth/credentials.js'
-import { installAuth, MAX_SIGNED_BODY } from '../../src/auth/plugin.js'
+import { MAX_SIGNED_BODY } from '../../src/auth/authenticator.js'
 import { checkRelaxed } from '../../src/auth/relaxed.js'
 import { createStrictAuthenticator } from '../../src/auth/strict.js'
-import type { AuthOutcome, Authenticator } from '../../src/auth/types.js'
-import { installErrorHandling } from '../../src/plugins/error-handler.js'
+import { authOutcome, type AuthOutcome, type Authenticator } from '../../src/auth/types.js'
+import { installErrorHandling } from '../../src/http/error-handler.js'
+import { createRingJournal } from '../../src/journal/ring.js'
+import { createMetrics } from '../../src/metrics/metrics.js'
+import { createPipeline } from '../../src/pipeline/index.js'
+import { installApiEntrance } from '../../src/pipeline/fastify-api.js'
 
 const SK = 'plugin-test-sk'
 const credentials = parseCredentials(JSON.stringify({ aksk: [{ ak: 'AK1', sk: SK }], tokens: [{ token: 'tok-secret' }] }), 'test')
 
-/** A bare app with only auth and the error handler, recording request.auth and logging into `lines`. */
+/** A bare app with only the pipeline's Fastify entrance (no faults) and the error handler, logging into `lines`. */
 async function bareApp (t: Test, authenticate: Authenticator) {
   const lines: Array<Record<string, unknown>> = []
   const stream = new Writable({ write (chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } })
   const app = Fastify({ logger: { level: 'debug', stream } })
-  const seen: Array<AuthOutcome | undefined> = []
+  const journal = createRingJournal(100)
+  const pipeline = createPipeline({
+    authenticate,
+    decideFault: () => undefined,
+    journal,
+    metrics: createMetrics({ journalSize: () => 0, transactions: () => 0, faultRules: () => 0 }),
+    log: app.log,
+    logRequests: false
+  })
   installErrorHandling(app)
   await app.register(async (api) => {
-    installAuth(api, authenticate)
-    api.addHook('onResponse', async (request) => { seen.push(request.auth) })
-    api.get('/get', async (request) => ({ auth: request.auth }))
+    installApiEntrance(api, pipeline)
+    api.get('/get', async (request) => ({ auth: authOutcome(request.decisions!.auth!) }))
     api.post('/post', async (request) => ({ body: request.body }))
   })
   t.teardown(() => app.close())
+  /** What the journal kept of each request's authentication. */
+  const seen = (): AuthOutcome[] => journal.list().map((e) => e.auth)
   return { app, seen, lines }
 }
 
@@ -36,7 +49,7 @@ function signedHeaders (method: string, url: string, body?: Buffer): Record<stri
   return headers
 }
 
-t.test('request.auth holds scheme, principal and ok only', async (t) => {
+t.test('the journal keeps scheme, principal and ok of the verdict only', async (t) => {
   const { app, seen } = await bareApp(t, createStrictAuthenticator(credentials))
   const ok = await app.inject({ url: '/get', headers: signedHeaders('GET', '/get') })
   t.same(ok.json(), { auth: { scheme: 'aksk', principal: 'AK1', ok: true } })
@@ -45,7 +58,7 @@ t.test('request.auth holds scheme, principal and ok only', async (t) => {
   await app.inject({ url: '/get', headers: { 'x-auth-token': 'wrong-secret' } })
   await app.inject({ url: '/get' })
   // strictSame: no other field (reason, canonical request) may reach what the journal stores.
-  t.strictSame(seen, [
+  t.strictSame(seen(), [
     { scheme: 'aksk', principal: 'AK1', ok: true },
     { scheme: 'aksk', principal: 'AK1', ok: false },
     { scheme: 'token', principal: 'token', ok: true },

@@ -4,9 +4,8 @@ import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { CloudError, errors } from '../errors.js'
 import { fieldOf, ruleOf } from '../schemas/validator.js'
-import { newRequestId } from './request-id.js'
-
-const JSON_TYPE = 'application/json; charset=utf-8'
+import { JSON_TYPE, REQUEST_ID_HEADER } from '../wire/http.js'
+import { newRequestId } from '../wire/request-id.js'
 
 /** Maps anything thrown or passed to reply.send(err) onto the catalogue. */
 export function toCloudError (err: FastifyError | Error): CloudError {
@@ -41,7 +40,7 @@ const clientWentAway = (err: FastifyError, request: FastifyRequest): boolean =>
   err.code === 'ECONNRESET' || (request.raw.destroyed && !request.raw.complete)
 
 function sendError (err: CloudError, request: FastifyRequest, reply: FastifyReply): void {
-  reply.code(err.statusCode).type(JSON_TYPE).header('x-request-id', request.id).send(err.toBody(request.id))
+  reply.code(err.statusCode).type(JSON_TYPE).header(REQUEST_ID_HEADER, request.id).send(err.toBody(request.id))
 }
 
 /** One error handler and one not-found handler for the whole app, so every error has the cloud's shape. */

@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream'
 import { errors } from '../errors.js'
 import type { ServerLimits } from '../limits.js'
 import { rawErrorResponse } from './error-handler.js'
-import { newRequestId } from './request-id.js'
+import { JSON_TYPE, REQUEST_ID_HEADER } from '../wire/http.js'
+import { newRequestId } from '../wire/request-id.js'
 
 /** Fastify's server options for the limits: its own timeouts, and Node's through `http`. */
 export function serverOptions (limits: ServerLimits) {
@@ -38,7 +39,7 @@ export function installProtocolAnswers (server: Server): void {
   server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
     const id = newRequestId()
     const body = JSON.stringify(errors.expectationFailed().toBody(id))
-    res.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': id, connection: 'close' })
+    res.writeHead(417, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body), [REQUEST_ID_HEADER]: id, connection: 'close' })
     res.end(body)
   })
 }

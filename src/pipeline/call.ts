@@ -1,0 +1,33 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { AuthVerdict } from '../auth/types.js'
+import type { FaultDecision } from '../faults/select.js'
+import type { TransactionKey } from '../wire/http.js'
+
+/** One request to the emulated API as every step sees it, whichever entrance it came in by. */
+export interface Call {
+  /** The X-Request-Id it is answered with (32 hex digits). */
+  id: string
+  method: string
+  /** The request target as received: path and query, still percent-encoded. */
+  url: string
+  headers: IncomingHttpHeaders
+  /** The project and transaction it names, read before validation. */
+  key: TransactionKey
+  /** The peer's address, for the log line. */
+  ip: string | undefined
+  /** The body bytes, read only when a step needs them (strict auth hashes them). */
+  body?: Buffer
+}
+
+/**
+ * The decisions of one request, each taken once. A field that is set is decided; one left
+ * undefined is still to take (by the next entrance, when one hands the request over).
+ */
+export interface Decisions {
+  auth?: AuthVerdict
+  /** null: decided, no fault. */
+  fault?: FaultDecision | null
+}
+
+/** Whether every decision lets the request go on to the lookup as asked. */
+export const proceeds = (decisions: Decisions): boolean => decisions.auth?.ok === true && decisions.fault === null

@@ -1,0 +1,24 @@
+import type { Authenticator } from '../auth/types.js'
+import type { FaultDecider } from '../faults/decider.js'
+import type { Call, Decisions } from './call.js'
+
+/**
+ * Takes, in order, the decisions of `taken` still undefined, and stops at the first that refuses
+ * the request (a refused request is not also faulted). It fills `taken` step by step, so a step
+ * that throws (SQLITE_BUSY among workers) leaves the ones before it decided and itself undecided.
+ */
+export type Decide = (call: Call, taken: Decisions) => Decisions
+
+export interface DecideSteps {
+  authenticate: Authenticator
+  decideFault: FaultDecider
+}
+
+export function createDecide ({ authenticate, decideFault }: DecideSteps): Decide {
+  return (call, taken) => {
+    taken.auth ??= authenticate(call)
+    if (!taken.auth.ok) return taken
+    if (taken.fault === undefined) taken.fault = decideFault(call.key, call.headers) ?? null
+    return taken
+  }
+}

@@ -1,0 +1,85 @@
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http'
+import type { FindBody } from '../store/lookup.js'
+import { hasBody, JSON_TYPE, plainLookupKey, REQUEST_ID_HEADER } from '../wire/http.js'
+import { newRequestId } from '../wire/request-id.js'
+import { proceeds, type Call, type Decisions } from './call.js'
+import type { Decide } from './decide.js'
+import { handOver } from './hand-over.js'
+import type { RecordCall } from './record.js'
+
+export interface FastPathOptions {
+  decide: Decide
+  record: RecordCall
+  findBody: FindBody
+}
+
+/** Answers a request, returning true, or returns false to leave it to Fastify. */
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean
+
+/**
+ * The successful lookup of the emulated API, answered without Fastify's request lifecycle:
+ * match → decide → find the body → write → record. It is what a test or load run sends over and
+ * over, and Fastify's per-request machinery (request and reply objects, hook chains, validation
+ * of a query already known to be valid) cost more than the lookup itself. Every other request, and
+ * every request whose answer is not a 200 (a refusal, a fault, an unknown transaction), is handed
+ * to Fastify with the decisions taken so far, so errors have exactly one path. The answer is the
+ * same as Fastify's, byte for byte but for the request id and the Date (test/fast-path.test.ts compares the two), and
+ * so is what record() keeps of it.
+ */
+export function createFastPath ({ decide, record, findBody }: FastPathOptions): FastPath {
+  return (req, res) => {
+    if (req.method !== 'GET') return false
+    const url = req.url!
+    const key = plainLookupKey(url)
+    if (key === undefined) return false
+    const { headers } = req
+    // A body (which strict auth hashes) or a missing Host (a 400) is Fastify's to deal with.
+    if (headers.host === undefined || hasBody(headers)) return false
+    const started = performance.now()
+    const call: Call = { id: newRequestId(), method: 'GET', url, headers, key, ip: req.socket.remoteAddress }
+    const decisions: Decisions = {}
+    // A step that throws (SQLITE_BUSY among workers, a disk error) leaves the request to Fastify,
+    // which takes that step again and answers the catalogue's 500 if it fails again. A failed
+    // fault decision's counters were rolled back with its transaction (a PRNG draw is not).
+    try {
+      decide(call, decisions)
+    } catch {
+      return handOver(req, call, decisions)
+    }
+    if (!proceeds(decisions)) return handOver(req, call, decisions)
+    let body: string | undefined
+    try {
+      body = findBody(key.projectId, key.transactionId)
+    } catch {
+      return handOver(req, call, decisions)
+    }
+    if (body === undefined) return handOver(req, call, decisions)
+
+    res.writeHead(200, [REQUEST_ID_HEADER, call.id, 'content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body))])
+    res.end(body)
+    record(call, decisions, 200, performance.now() - started)
+    return true
+  }
+}
+
+/**
+ * Puts the fast path in front of Fastify's request listener on the server Fastify made, which
+ * keeps that server's set-up (timeouts, extra addresses for a host name) Fastify's own. A throw
+ * from the fast path before it answered leaves the request to Fastify, which renders any error it
+ * meets in the catalogue's shape; a listener that threw would take the process down.
+ */
+export function putInFront (server: Server, fast: FastPath): void {
+  const listeners = server.listeners('request') as RequestListener[]
+  if (listeners.length !== 1) throw new Error(`expected Fastify's one request listener, found ${listeners.length}`)
+  const [fastify] = listeners
+  server.removeListener('request', fastify)
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    let answered: boolean
+    try {
+      answered = fast(req, res)
+    } catch {
+      answered = res.headersSent
+    }
+    if (!answered) fastify(req, res)
+  })
+}
