@@ -6,7 +6,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/bundle-cli.mjs ./scripts/
+COPY scripts/bundle-cli.mjs scripts/build-ui.mjs ./scripts/
+COPY ui ./ui
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 

@@ -75,7 +75,7 @@ export class AdminClient {
     return (text ? JSON.parse(text) : undefined) as T
   }
 
-  health () { return this.#call<{ status: 'ok', version: string, uptime_s: number, transactions: number, faults: number }>('GET', '/_emulator/health') }
+  health () { return this.#call<{ status: 'ok', version: string, uptime_s: number, transactions: number, faults: number, auth?: string }>('GET', '/_emulator/health') }
   /** Upserts records, all or nothing; resolves to how many were stored. */
   async seed (records: TransactionRecord | TransactionRecord[]): Promise<number> {
     const body = Array.isArray(records) ? { transactions: records } : records

@@ -23,6 +23,8 @@ import { installApiEntrance } from './pipeline/fastify-api.js'
 import { handedOver } from './pipeline/hand-over.js'
 import { accessStagesRoute } from './routes/access-stages.js'
 import { CONTROL_BODY_LIMIT, controlPlane } from './routes/control/index.js'
+import { dashboardRoutes } from './routes/dashboard.js'
+import { DASHBOARD_DIR } from './dashboard-dir.js'
 import { validatorCompiler } from './schemas/validator.js'
 import { openDb } from './store/db.js'
 import { loadFixtures } from './store/fixtures.js'
@@ -39,6 +41,8 @@ export interface BuildOptions {
   limits?: Partial<ServerLimits>
   /** False sends every request through Fastify (the fast path's own test compares the two). */
   fastPath?: boolean
+  /** The built dashboard's folder (default dist/ui/ of the package). */
+  dashboardDir?: string
 }
 
 /** Builds the emulator without listening; the CLI and the tests both start it this way. */
@@ -102,7 +106,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(async (control) => {
     metrics.countRoutes(control)
     installRequestLog(control, config.logLevel)
-    await control.register(controlPlane, { state, adminToken: config.adminToken, resetAuth: authenticate.reset, metrics })
+    await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics })
+    await control.register(dashboardRoutes, { dir: options.dashboardDir ?? DASHBOARD_DIR })
   })
   const trackRequests = installGracefulClose(app, config.shutdownGrace * 1000)
   await app.ready()

@@ -8,6 +8,8 @@ export const BUNDLED_FIXTURES = fileURLToPath(new URL('../fixtures/', import.met
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
+export const AUTH_MODES = ['off', 'relaxed', 'strict'] as const
+
 export const ConfigSchema = Type.Object({
   host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to bind.' }),
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'Port to bind; 0 picks a free one.' }),
@@ -16,7 +18,7 @@ export const ConfigSchema = Type.Object({
     default: BUNDLED_FIXTURES,
     description: 'Fixture file, or directory of *.json files, seeded at start; false (--no-fixtures) seeds nothing.'
   }),
-  auth: stringEnum(['off', 'relaxed', 'strict'], { default: 'relaxed', description: 'Authentication mode.' }),
+  auth: stringEnum(AUTH_MODES, { default: 'relaxed', description: 'Authentication mode.' }),
   credentials: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON file for --auth strict.' })),
   credentialsJson: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON itself (env only).' })),
   lockoutThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Consecutive AK/SK failures that lock the AK (--auth strict; default 5, 0 never locks).' })),

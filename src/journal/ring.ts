@@ -207,6 +207,17 @@ export function createRingJournal (capacity: number): Journal {
       size = kept
       return before - size
     },
+    after (cursor: number, limit: number): JournalEntry[] {
+      const out: JournalEntry[] = []
+      forEachIndex((i) => {
+        if (seq[i] <= cursor) return false
+        out.push(entryOf(seq[i], recordAt(i)))
+        return true
+      }, true)
+      // The oldest `limit` of them: a reader that fell behind resumes where it stopped.
+      return out.reverse().slice(0, limit)
+    },
+    lastSeq: () => lastSeq,
     flush (): void {}
   }
 }

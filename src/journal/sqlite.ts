@@ -25,6 +25,8 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
     'AND (:s IS NULL OR status = :s) ORDER BY seq DESC LIMIT :n')
   const countWhere = db.prepare<{ p: string | null, t: string | null, s: number | null }, number>(
     'SELECT count(*) FROM journal WHERE (:p IS NULL OR project_id = :p) AND (:t IS NULL OR transaction_id = :t) AND (:s IS NULL OR status = :s)').pluck()
+  const selectAfter = db.prepare<[number, number], { seq: number, entry: string }>('SELECT seq, entry FROM journal WHERE seq > ? ORDER BY seq LIMIT ?')
+  const maxSeq = db.prepare<[], number | null>('SELECT max(seq) FROM journal').pluck()
   const clearAll = db.prepare('DELETE FROM journal')
   const clearProject = db.prepare<[string]>('DELETE FROM journal WHERE project_id = ?')
 
@@ -56,6 +58,8 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
     pending = []
     commit.immediate(batch)
   }
+  const entriesOf = (rows: Array<{ seq: number, entry: string }>): JournalEntry[] =>
+    rows.map((r) => ({ seq: r.seq, ...JSON.parse(r.entry) as JournalDraft }))
   const params = (f: JournalFilter) => ({ p: f.projectId ?? null, t: f.transactionId ?? null, s: f.status ?? null })
 
   return {
@@ -69,7 +73,7 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
     list (filter: JournalFilter = {}): JournalEntry[] {
       flush()
       const rows = select.all({ ...params(filter), n: filter.limit ?? capacity })
-      return rows.reverse().map((r) => ({ seq: r.seq, ...JSON.parse(r.entry) as JournalDraft }))
+      return entriesOf(rows.reverse())
     },
     count (filter: JournalFilter = {}): number {
       flush()
@@ -78,6 +82,14 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
     clear (projectId?: string): number {
       flush()
       return (projectId === undefined ? clearAll.run() : clearProject.run(projectId)).changes
+    },
+    after (seq: number, limit: number): JournalEntry[] {
+      flush()
+      return entriesOf(selectAfter.all(seq, limit))
+    },
+    lastSeq (): number {
+      flush()
+      return maxSeq.get() ?? 0
     },
     flush
   }

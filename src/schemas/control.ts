@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { ProjectIdSchema, TransactionIdSchema, TransactionRecordSchema } from './access-stages.js'
+import { BizTypeSchema, ProjectIdSchema, TransactionIdSchema, TransactionRecordSchema } from './access-stages.js'
 import { FaultRuleViewSchema } from './faults.js'
 import { JournalEntrySchema } from './journal.js'
 
@@ -18,12 +18,19 @@ export const CountSchema = Type.Object({ count: Type.Integer() }, { additionalPr
 
 export const ListTransactionsQuerySchema = Type.Object({
   project_id: Type.Optional(ProjectIdSchema),
+  search: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Records whose transaction_id or username contains this text (case-insensitive for ASCII).' })),
+  biz_type: Type.Optional(BizTypeSchema),
+  success: Type.Optional(Type.Boolean({ description: 'true: every stage succeeded; false: at least one stage failed.' })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
   offset: Type.Integer({ minimum: 0, default: 0 })
 })
 export const TransactionListSchema = Type.Object({
   transactions: Type.Array(TransactionRecordSchema, { description: 'Ordered by project_id, then transaction_id.' }),
   total: Type.Integer({ description: 'Matching records in all pages.' })
+}, { additionalProperties: false })
+
+export const ProjectListSchema = Type.Object({
+  projects: Type.Array(Type.Object({ project_id: Type.String(), transactions: Type.Integer() }, { additionalProperties: false }), { description: 'Ordered by project_id.' })
 }, { additionalProperties: false })
 
 export const TransactionKeySchema = Type.Object({ project_id: ProjectIdSchema, transaction_id: TransactionIdSchema })
@@ -45,4 +52,5 @@ export const RequestsQuerySchema = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'The newest N matching entries.' }))
 })
 export type RequestsQuery = Static<typeof RequestsQuerySchema>
+export const RequestsStreamQuerySchema = Type.Omit(RequestsQuerySchema, ['limit'])
 export const RequestListSchema = Type.Object({ requests: Type.Array(JournalEntrySchema, { description: 'Oldest first, newest last.' }) }, { additionalProperties: false })

@@ -3,7 +3,7 @@ import type { ValidateFunction } from 'ajv'
 import { errors } from '../../errors.js'
 import { TransactionRecordSchema, type TransactionRecord } from '../../schemas/access-stages.js'
 import {
-  CountSchema, ListTransactionsQuerySchema, RequiredProjectQuerySchema, TransactionBatchSchema, TransactionKeySchema,
+  CountSchema, ListTransactionsQuerySchema, ProjectListSchema, RequiredProjectQuerySchema, TransactionBatchSchema, TransactionKeySchema,
   TransactionListSchema, UpsertBodySchema, type TransactionBatch
 } from '../../schemas/control.js'
 import { ErrorBodySchema } from '../../schemas/error-body.js'
@@ -39,7 +39,11 @@ export const transactionsRoutes: FastifyPluginAsyncTypebox<{ store: TransactionS
 
   app.get('/_emulator/transactions', {
     schema: { operationId: 'ListTransactions', summary: 'Stored records, a page at a time', tags: TAGS, querystring: ListTransactionsQuerySchema, response: { 200: TransactionListSchema, ...ERRORS } }
-  }, async (request) => store.list({ projectId: request.query.project_id, limit: request.query.limit, offset: request.query.offset }))
+  }, async ({ query }) => store.list({ projectId: query.project_id, limit: query.limit, offset: query.offset, search: query.search, bizType: query.biz_type, success: query.success }))
+
+  app.get('/_emulator/projects', {
+    schema: { operationId: 'ListProjects', summary: 'Projects that have stored records, with their counts', tags: TAGS, response: { 200: ProjectListSchema, 401: ErrorBodySchema } }
+  }, async () => ({ projects: store.projects() }))
 
   app.get('/_emulator/transactions/:project_id/:transaction_id', {
     schema: { operationId: 'GetTransaction', summary: 'One stored record', tags: TAGS, params: TransactionKeySchema, response: { 200: TransactionRecordSchema, ...ERRORS, 404: ErrorBodySchema } }

@@ -1,0 +1,24 @@
+import { useEffect, useState } from 'preact/hooks'
+
+export const BASE = '/_emulator/ui'
+
+/** The dashboard's path below /_emulator/ui ('' for the journal). */
+const current = (): string => location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length).replace(/^\/+|\/+$/g, '') : ''
+
+export function navigate (path: string): void {
+  history.pushState(null, '', `${BASE}/${path}`)
+  dispatchEvent(new PopStateEvent('popstate'))
+}
+
+export function useRoute (): string[] {
+  const [path, setPath] = useState(current())
+  useEffect(() => {
+    const update = () => setPath(current())
+    addEventListener('popstate', update)
+    return () => removeEventListener('popstate', update)
+  }, [])
+  return path === '' ? [] : path.split('/').map(decodeURIComponent)
+}
+
+export const transactionPath = (projectId: string, transactionId: string): string =>
+  `transactions/${encodeURIComponent(projectId)}/${encodeURIComponent(transactionId)}`

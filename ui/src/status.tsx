@@ -1,0 +1,88 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { api, ApiError } from './api.js'
+
+interface Health { version: string, uptime_s: number, transactions: number, faults: number, auth?: string }
+interface Rates { perSecond: number, errorRate: number }
+
+const REQUESTS = /^wks_emulator_http_requests_total\{([^}]*)\} (\S+)$/gm
+
+/**
+ * Requests of the emulated API so far, and how many were errors (status ≥ 400, or none sent),
+ * from the Prometheus text of /_emulator/metrics; control-plane routes are left out.
+ */
+export function countRequests (metrics: string): { total: number, errors: number } {
+  let total = 0
+  let errors = 0
+  for (const [, labels, value] of metrics.matchAll(REQUESTS)) {
+    if (/route="\/_emulator/.test(labels)) continue
+    const status = Number(/status="(\d+)"/.exec(labels)?.[1] ?? 0)
+    total += Number(value)
+    if (status >= 400 || status === 0) errors += Number(value)
+  }
+  return { total, errors }
+}
+
+const uptime = (s: number): string => s < 60 ? `${Math.floor(s)} s` : s < 3600 ? `${Math.floor(s / 60)} min` : `${(s / 3600).toFixed(1)} h`
+
+/** Version, uptime, auth mode, counts, request rate and error rate, and throttling when the emulator has it. */
+export function StatusStrip () {
+  const [health, setHealth] = useState<Health>()
+  const [rates, setRates] = useState<Rates>()
+  const [limits, setLimits] = useState<string>()
+  const previous = useRef<{ at: number, total: number, errors: number }>()
+  const hasLimits = useRef(true)
+
+  useEffect(() => {
+    const tick = async () => {
+      try {
+        setHealth(await api<Health>('GET', '/_emulator/health'))
+        const now = performance.now()
+        const counts = countRequests(await api<string>('GET', '/_emulator/metrics'))
+        const before = previous.current
+        if (before !== undefined && now > before.at) {
+          const requests = counts.total - before.total
+          setRates({ perSecond: requests / ((now - before.at) / 1000), errorRate: requests > 0 ? (counts.errors - before.errors) / requests : 0 })
+        }
+        previous.current = { at: now, ...counts }
+        if (hasLimits.current) {
+          // Throttling appears here once the emulator has /_emulator/rate-limits.
+          const body = await api<Record<string, unknown>>('GET', '/_emulator/rate-limits').catch((e: ApiError) => {
+            if (e.status === 404) hasLimits.current = false
+            return undefined
+          })
+          if (body !== undefined) setLimits(summariseLimits(body))
+        }
+      } catch {}
+    }
+    tick().catch(() => {})
+    const timer = setInterval(tick, 2000)
+    return () => clearInterval(timer)
+  }, [])
+
+  if (health === undefined) return <div class='status' aria-busy='true' />
+  return (
+    <dl class='status' aria-label='Emulator status'>
+      <div><dt>version</dt><dd>{health.version}</dd></div>
+      <div><dt>uptime</dt><dd>{uptime(health.uptime_s)}</dd></div>
+      {health.auth !== undefined && <div><dt>auth</dt><dd>{health.auth}</dd></div>}
+      <div><dt>records</dt><dd data-status='transactions'>{health.transactions}</dd></div>
+      <div><dt>fault rules</dt><dd data-status='faults'>{health.faults}</dd></div>
+      <div><dt>req/s</dt><dd data-status='rate'>{rates === undefined ? '…' : rates.perSecond.toFixed(1)}</dd></div>
+      <div><dt>errors</dt><dd data-status='errors' class={rates !== undefined && rates.errorRate > 0 ? 'warn' : undefined}>{rates === undefined ? '…' : `${(rates.errorRate * 100).toFixed(1)} %`}</dd></div>
+      {limits !== undefined && <div><dt>throttling</dt><dd>{limits}</dd></div>}
+    </dl>
+  )
+}
+
+/** A short text of the rate-limit policies, whatever their exact shape: "api 10/1s, user 5/1s". */
+function summariseLimits (body: Record<string, unknown>): string {
+  const parts: string[] = []
+  const visit = (value: unknown, name: string) => {
+    if (value === null || typeof value !== 'object') return
+    const v = value as Record<string, unknown>
+    if (typeof v.limit === 'number') parts.push(`${name} ${typeof v.remaining === 'number' ? `${v.remaining}/` : ''}${v.limit}${v.window !== undefined ? `/${String(v.window)}` : ''}`)
+    else for (const [k, child] of Object.entries(v)) visit(child, k)
+  }
+  visit(body, '')
+  return parts.length === 0 ? 'off' : parts.join(', ')
+}
