@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { followPrimary, reportReady, workerConfig, workerSlot } from './cluster/worker.js'
+import { followPrimary, reportReady, reportStartFailure, workerConfig, workerSlot } from './cluster/worker.js'
 import { helpText, parseConfig } from './config.js'
 import { listenQuietly, readyLine } from './lifecycle/ready-line.js'
 import { startFailure } from './lifecycle/start-failure.js'
@@ -55,6 +55,10 @@ async function main (argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const { line, exitCode } = startFailure(err)
+  if (workerSlot() !== undefined) {
+    reportStartFailure(line, () => process.exit(exitCode))
+    return
+  }
   process.stderr.write(`wks-emulator: ${line}\n`)
   process.exit(exitCode)
 })

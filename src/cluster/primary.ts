@@ -6,7 +6,7 @@ import { loadFaultRules } from '../faults/load.js'
 import { openDb } from '../store/db.js'
 import { loadFixtures } from '../store/fixtures.js'
 import { readyLine } from '../lifecycle/ready-line.js'
-import { isReadyMessage, SHUTDOWN, WORKER_ENV } from './worker.js'
+import { isReadyMessage, isStartFailedMessage, SHUTDOWN, WORKER_ENV } from './worker.js'
 
 // More than MAX_CRASHES deaths within the window is not one unlucky request but a broken setup:
 // replacing workers forever would only hide it.
@@ -43,6 +43,7 @@ export async function runPrimary (config: Config): Promise<number> {
   const crashes: number[] = []
   let stopping = false
   let exitCode = 0
+  let failureSaid = false
   const waitingFor = new Set<number>()
   for (let slot = 0; slot < config.workers; slot++) waitingFor.add(slot)
 
@@ -59,6 +60,12 @@ export async function runPrimary (config: Config): Promise<number> {
       let serving = false
       worker.once('listening', () => { serving = true })
       worker.on('message', (message: unknown) => {
+        // Workers failing to start fail alike (the port is taken): one line for all of them.
+        if (isStartFailedMessage(message)) {
+          if (!failureSaid) say(message.line)
+          failureSaid = true
+          return
+        }
         // One ready line, once every worker of the first start listens; replacements say nothing.
         if (!isReadyMessage(message) || !waitingFor.delete(slot) || waitingFor.size > 0 || stopping) return
         if (config.logLevel !== 'silent') process.stdout.write(readyLine(message.urls, process.stdout.isTTY === true))

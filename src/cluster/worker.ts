@@ -40,6 +40,20 @@ export interface ReadyMessage { type: typeof READY, urls: string[] }
 export const isReadyMessage = (message: unknown): message is ReadyMessage =>
   typeof message === 'object' && message !== null && (message as ReadyMessage).type === READY
 
+/** The IPC message of a worker that could not start: the primary prints the first such line only. */
+export const START_FAILED = 'wks-emulator:start-failed'
+
+export interface StartFailedMessage { type: typeof START_FAILED, line: string }
+
+export const isStartFailedMessage = (message: unknown): message is StartFailedMessage =>
+  typeof message === 'object' && message !== null && (message as StartFailedMessage).type === START_FAILED
+
+/** Hands the primary this worker's start-up failure line, then calls `then` (to exit). */
+export function reportStartFailure (line: string, then: () => void): void {
+  if (process.send === undefined) then()
+  else process.send({ type: START_FAILED, line } satisfies StartFailedMessage, undefined, {}, then)
+}
+
 /** Tells the primary this worker listens, and where. */
 export function reportReady (urls: string[]): void {
   process.send?.({ type: READY, urls } satisfies ReadyMessage)

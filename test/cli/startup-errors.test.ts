@@ -1,5 +1,8 @@
 import t from 'tap'
+import { mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { runCli } from './run-cli.js'
 
 // Issue #12, input 3: every failure to start is one line and a documented exit code, never a secret.
@@ -13,6 +16,17 @@ t.test('a busy port: one line, exit 1', async (t) => {
   t.equal(code, 1)
   t.equal(stderr, `wks-emulator: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE)\n`)
   t.equal(stdout, '')
+})
+
+t.test('a busy port with --workers 2: still one line, exit 1', async (t) => {
+  const blocker = createServer()
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => blocker.close())
+  const port = (blocker.address() as { port: number }).port
+  const db = join(mkdtempSync(join(tmpdir(), 'wks-busy-')), 'e.sqlite')
+  const { code, stderr } = await runCli(['--port', String(port), '--workers', '2', '--db', db])
+  t.equal(code, 1)
+  t.equal(stderr, `wks-emulator: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE)\n`)
 })
 
 t.test('--db in a missing directory: one line, exit 2', async (t) => {
