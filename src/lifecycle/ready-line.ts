@@ -16,7 +16,7 @@ export function listeningUrls (app: FastifyInstance): string[] {
  * like the log's own, with the URLs as an array.
  */
 export function readyLine (urls: readonly string[], tty: boolean, now = Date.now()): string {
-  const msg = `Server listening at ${urls.join(', ')}`
+  const msg = `Server listening at ${urls.join(' and ')}`
   if (tty) return `${msg} (wks-emulator ${VERSION})\n`
   return JSON.stringify({ level: 30, time: now, pid: process.pid, hostname: hostname(), msg, urls, version: VERSION }) + '\n'
 }
