@@ -22,16 +22,17 @@ export function installGracefulClose (app: FastifyInstance, graceMs: number): ()
     // socket is ended once it is sent.
     for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false
     server.closeIdleConnections()
-    if (inFlight.size > 0) {
-      const timer = setTimeout(() => {
-        for (const res of inFlight) {
-          app.log.warn({ method: res.req.method, url: res.req.url, graceMs }, 'request still running at the end of the shutdown grace; connection closed')
-          res.socket?.destroy()
-        }
-      }, graceMs)
-      // Nothing more to wait for once the server has closed (every connection gone).
-      server.once('close', () => clearTimeout(timer))
-    }
+    // At the end of the grace whatever is left goes: requests still running (each named at warn),
+    // and connections kept open by a response begun before the close (a stream ended since).
+    // Unref'd: an app that never listened has nothing to wait for.
+    const timer = setTimeout(() => {
+      for (const res of inFlight) {
+        app.log.warn({ method: res.req.method, url: res.req.url, graceMs }, 'request still running at the end of the shutdown grace; connection closed')
+        res.socket?.destroy()
+      }
+      server.closeAllConnections()
+    }, graceMs).unref()
+    server.once('close', () => clearTimeout(timer))
     done()
   })
 
@@ -41,7 +42,9 @@ export function installGracefulClose (app: FastifyInstance, graceMs: number): ()
       inFlight.add(res)
       res.once('close', () => {
         inFlight.delete(res)
-        if (closing) server.closeIdleConnections()
+        // On the next turn, once Node counts the connection as idle: one whose response began before
+        // the close (so it could not say Connection: close) would otherwise wait for the keep-alive timeout.
+        if (closing) setImmediate(() => server.closeIdleConnections())
       })
     })
   }

@@ -39,5 +39,5 @@ t.test('--workers 2: one stream shows the requests every worker answered', async
   t.equal(seen.size, 12, 'all twelve requests arrived on the one stream')
   controller.abort()
   server.child.kill('SIGTERM')
-  t.equal(await server.exited, 0)
+  t.equal(await server.exited, 0, server.output().split('\n').filter((l) => !l.includes('"msg":"request"')).join('\n'))
 })
