@@ -9,8 +9,14 @@ export interface RequestFilter {
   project_id?: string
   transaction_id?: string
   status?: number
+  /** Cursor: entries after this seq, oldest first. Without it, the newest entries. */
+  after_seq?: number
+  /** Entries per page (default 100, at most 1000). */
   limit?: number
 }
+
+/** One page of the journal, as GET /_emulator/requests answers. */
+export interface RequestPage { requests: JournalEntry[], next_after_seq: number, has_more: boolean }
 
 /** A control-plane call that did not succeed; carries the catalogue body. */
 export class AdminError extends Error {
@@ -106,12 +112,30 @@ export class AdminClient {
     await this.#call('DELETE', id === undefined ? '/_emulator/faults' : `/_emulator/faults/${segment(id)}`)
   }
 
-  /** Journal entries of the emulated API, oldest first. */
+  /** One page of journal entries of the emulated API, oldest first (the newest page without after_seq). */
   async requests (filter: RequestFilter = {}): Promise<JournalEntry[]> {
-    return (await this.#call<{ requests: JournalEntry[] }>('GET', `/_emulator/requests${query(filter)}`)).requests
+    return (await this.requestPage(filter)).requests
   }
 
-  async countRequests (filter: Omit<RequestFilter, 'limit'> = {}): Promise<number> {
+  requestPage (filter: RequestFilter = {}): Promise<RequestPage> {
+    return this.#call<RequestPage>('GET', `/_emulator/requests${query(filter)}`)
+  }
+
+  /**
+   * Every matching journal entry from `after_seq` on (default: the oldest kept), a page at a time,
+   * following the cursor until the last page: `for await (const page of admin.requestPages())`.
+   */
+  async * requestPages (filter: RequestFilter = {}): AsyncGenerator<JournalEntry[], void, undefined> {
+    let cursor = filter.after_seq ?? 0
+    for (;;) {
+      const page = await this.requestPage({ ...filter, after_seq: cursor })
+      if (page.requests.length > 0) yield page.requests
+      if (!page.has_more) return
+      cursor = page.next_after_seq
+    }
+  }
+
+  async countRequests (filter: Omit<RequestFilter, 'limit' | 'after_seq'> = {}): Promise<number> {
     return (await this.#call<{ count: number }>('GET', `/_emulator/requests/count${query(filter)}`)).count
   }
 

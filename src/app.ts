@@ -9,6 +9,7 @@ import { errors } from './errors.js'
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.js'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './http/error-handler.js'
 import { compileSerializersOnFirstUse } from './http/lazy-serializer.js'
+import { guardDescriptors } from './http/descriptor-limit.js'
 import { installProtocolAnswers, serverOptions } from './http/server-options.js'
 import { installRequestLog, loggerOptions, requestsLogged } from './logging/logger-options.js'
 import { requestLoggerFactory } from './logging/request-logger.js'
@@ -26,7 +27,8 @@ import { CONTROL_BODY_LIMIT, controlPlane } from './routes/control/index.js'
 import { dashboardRoutes } from './routes/dashboard.js'
 import { DASHBOARD_DIR } from './dashboard-dir.js'
 import { validatorCompiler } from './schemas/validator.js'
-import { openDb } from './store/db.js'
+import { openDb, type Db } from './store/db.js'
+import { claimDatabase } from './store/lock.js'
 import { loadFixtures } from './store/fixtures.js'
 import { createFindBody } from './store/lookup.js'
 import { hostMissing, REQUEST_ID_HEADER } from './wire/http.js'
@@ -69,12 +71,22 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   installProtocolAnswers(app.server)
+  guardDescriptors(app.server, app.log)
 
-  const db = openDb(config.db, { shared: config.workers > 1 })
+  // A worker serves the file its primary has claimed for the whole cluster.
+  const claim = options.seedState === false ? undefined : claimDatabase(config.db)
+  let db: Db
+  try {
+    db = openDb(config.db, { shared: config.workers > 1 })
+  } catch (err) {
+    claim?.release()
+    throw err
+  }
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })
   app.addHook('onClose', async () => {
     state.journal.flush()
     db.close()
+    claim?.release()
   })
 
   // Callback style: an async hook costs a promise and a microtask on every request.

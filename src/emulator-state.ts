@@ -10,34 +10,35 @@ import { createTransactionStore } from './store/transactions.js'
 
 export interface StateOptions {
   /**
-   * Write the fixtures and start-up fault rules now (default). Workers of `--workers N` pass false:
-   * the primary process has done it once, before they started, on the database they share.
+   * Load this run's fixtures and start-up fault rules now (default). Workers of `--workers N` pass
+   * false: the primary process has done it once, before they started, on the database they share.
    */
   seed?: boolean
 }
 
-/** Everything the emulator holds, and the one way back to its start state. */
+/**
+ * Everything the emulator holds, and the one way back to its start state.
+ *
+ * The start state is the fixtures and start-up fault rules of this run and the records the file
+ * held before start; run-time changes (records and fault rules added, replaced or deleted through
+ * the control plane) are kept apart from it, in the same file, so that they survive restarts and
+ * crashes, win over a refreshed start state, and go away only on a reset.
+ */
 export function createEmulatorState (db: Db, config: Config, fixtures: readonly TransactionRecord[], startupFaults: readonly FaultRule[], { seed = true }: StateOptions = {}) {
   const transactions = createTransactionStore(db)
   const faults = createFaultStore(db)
   // Workers of one file database share the journal through it; a single process keeps its own.
   const journal = sharedByProcesses(db) ? createSqliteJournal(db, config.journalSize) : createRingJournal(config.journalSize)
-  const fixturesByProject = new Map<string, TransactionRecord[]>()
-  for (const record of fixtures) {
-    const list = fixturesByProject.get(record.project_id) ?? []
-    list.push(record)
-    fixturesByProject.set(record.project_id, list)
-  }
   let random = rngFromSeed(config.seed)
   const rng: Rng = () => random()
 
   if (seed) {
-    transactions.putMany(fixtures)
-    faults.restore(undefined, startupFaults)
+    transactions.loadFixtures(fixtures)
+    faults.loadStartup(startupFaults)
   }
 
   const restoreAll = db.transaction((projectId: string | undefined) => {
-    transactions.replace(projectId, projectId === undefined ? fixtures : fixturesByProject.get(projectId) ?? [])
+    transactions.resetChanges(projectId)
     faults.restore(projectId, startupFaults)
     journal.clear(projectId)
   })
@@ -48,8 +49,9 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
     journal,
     rng,
     /**
-     * Back to the start state (fixtures, start-up fault rules, empty journal) for one project's
-     * namespace, touching only its rows, or for everything (which also re-seeds the PRNG).
+     * Back to the start state (fixtures, the file's records from before start, start-up fault
+     * rules, empty journal) for one project's namespace, or for everything (which also re-seeds
+     * the PRNG). Only run-time changes are dropped, so it costs what they hold, not the file's size.
      */
     reset (projectId?: string): { transactions: number, faults: number } {
       // One transaction for the three stores: a crash part-way leaves the namespace as it was, never half reset.

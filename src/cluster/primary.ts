@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import { createEmulatorState } from '../emulator-state.js'
 import { loadFaultRules } from '../faults/load.js'
 import { openDb } from '../store/db.js'
+import { claimDatabase } from '../store/lock.js'
 import { loadFixtures } from '../store/fixtures.js'
 import { readyLine } from '../lifecycle/ready-line.js'
 import { isReadyMessage, isStartFailedMessage, SHUTDOWN, WORKER_ENV } from './worker.js'
@@ -34,11 +35,28 @@ export function prepareDatabase (config: Config): void {
 
 /**
  * `--workers N`: the primary prepares the database, forks N workers that serve the same port
- * (node:cluster hands connections out in turn), replaces a worker that dies, and on SIGTERM/SIGINT
+ * (each accepting connections on the socket they share), replaces a worker that dies, and on SIGTERM/SIGINT
  * asks each to finish its requests and waits for them. It serves nothing itself.
  */
 export async function runPrimary (config: Config): Promise<number> {
-  prepareDatabase(config)
+  // Held until the primary exits: no other emulator, single or cluster, starts on this file meanwhile.
+  const claim = claimDatabase(config.db)
+  try {
+    prepareDatabase(config)
+    return await serve(config)
+  } finally {
+    claim.release()
+  }
+}
+
+async function serve (config: Config): Promise<number> {
+  // Workers accept connections themselves, on the listening socket they share, rather than
+  // through the primary. Handed out by the primary, a connection reached a worker as a descriptor
+  // over IPC; a worker out of descriptors could not receive it, its acknowledgement never came,
+  // and the primary kept it and every later one: the cluster never answered again (measured:
+  // 2,500 half-sent requests under ulimit -n 1024). Accepting itself, a worker refuses what it
+  // cannot hold and recovers as a single process does.
+  cluster.schedulingPolicy = cluster.SCHED_NONE
   const live = new Set<Worker>()
   const crashes: number[] = []
   let stopping = false

@@ -1,7 +1,9 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import type { TransactionRecord } from '../schemas/access-stages.js'
+import { createBaseWriter } from '../store/base.js'
 import { openDb } from '../store/db.js'
-import { createTransactionStore } from '../store/transactions.js'
+import { claimDatabase } from '../store/lock.js'
+import { bodyOf } from '../store/record-body.js'
 
 /** Called after each batch with the number of records written so far. */
 export type Progress = (done: number) => void
@@ -58,21 +60,31 @@ export function writeJson (file: string, records: Iterable<TransactionRecord>, p
 }
 
 /**
- * Upserts the records into a database file through the emulator's own schema and store, one
- * transaction per batch, so the file is exactly what `--db` serves.
+ * Upserts the records into a database file, through the emulator's own schema, as the records the
+ * file holds before start: the start state an emulator serving it returns to on every reset.
+ * One transaction per batch. Refused while an emulator serves the file.
  */
 export function writeDb (file: string, records: Iterable<TransactionRecord>, progress: Progress = () => {}): number {
-  const db = openDb(file)
+  const claim = claimDatabase(file)
+  let db
+  try {
+    db = openDb(file)
+  } catch (err) {
+    claim.release()
+    throw err
+  }
   let written = 0
   try {
     // Only for the bulk load: a bigger page cache keeps the B-tree's inner pages in memory, and the
     // WAL is copied back every few batches in one go rather than each time it passes 1000 pages.
     db.pragma('cache_size = -32768')
     db.pragma('wal_autocheckpoint = 0')
-    const store = createTransactionStore(db)
+    const put = createBaseWriter(db)
+    const putMany = db.transaction((batch: TransactionRecord[]) => { for (const r of batch) put(r.project_id, r.transaction_id, bodyOf(r)) })
     let sinceCheckpoint = 0
     for (const batch of batches(records)) {
-      written += store.putMany(batch)
+      putMany.immediate(batch)
+      written += batch.length
       if (++sinceCheckpoint === CHECKPOINT_EVERY) { db.pragma('wal_checkpoint(TRUNCATE)'); sinceCheckpoint = 0 }
       progress(written)
     }
@@ -80,6 +92,7 @@ export function writeDb (file: string, records: Iterable<TransactionRecord>, pro
     db.pragma('wal_checkpoint(TRUNCATE)')
   } finally {
     db.close()
+    claim.release()
   }
   return written
 }

@@ -20,6 +20,7 @@ export function toCloudError (err: FastifyError | Error): CloudError {
     if (field === 'transaction_id' && (first.keyword === 'required' || first.keyword === 'minLength')) return errors.emptyParameter()
     // The query parser turns a repeated parameter into an array.
     if (first.keyword === 'type' && Array.isArray(first.data)) return errors.invalidParameter(field, 'must be given exactly once')
+    if (first.keyword === 'additionalProperties') return errors.invalidParameter(field, 'is not a known parameter')
     return errors.invalidParameter(field, ruleOf(first))
   }
   switch (e.code) {

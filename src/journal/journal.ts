@@ -4,7 +4,12 @@ export interface JournalFilter {
   projectId?: string
   transactionId?: string
   status?: number
-  /** The newest N entries (default all that match). */
+  /**
+   * A cursor: only entries with a larger seq, the oldest N of them (N = `limit`). Without it, the
+   * newest N. Seqs only grow, across clears too, so a reader can follow the journal by its last seq.
+   */
+  afterSeq?: number
+  /** At most this many entries (default all that match). */
   limit?: number
 }
 
@@ -15,9 +20,9 @@ export interface Journal {
   list: (filter?: JournalFilter) => JournalEntry[]
   count: (filter?: JournalFilter) => number
   clear: (projectId?: string) => number
-  /** Up to `limit` entries with a seq above `seq`, oldest first: the cursor the live stream reads by. */
+  /** Up to `limit` entries with a seq above `seq`, oldest first (`list` with `afterSeq`): the cursor the live stream reads by. */
   after: (seq: number, limit: number) => JournalEntry[]
-  /** The seq of the newest entry (0 when empty); lower than a reader's cursor after a clear of a shared journal. */
+  /** The highest seq given so far (0 before the first entry), cleared entries included: seqs never go back. */
   lastSeq: () => number
   /** Commits buffered entries (a no-op where nothing is buffered). */
   flush: () => void

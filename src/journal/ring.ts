@@ -17,6 +17,14 @@ const BYTES_PER_ENTRY = 512
  */
 const MIN_ARENA = 256 * 1024
 
+/** A 32-bit FNV-1a hash of the UTF-16 code units (0 for absent), so a filter compares integers before bytes. */
+function textHash (text: string | undefined): number {
+  if (text === undefined) return 0
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  return h | 0
+}
+
 /**
  * The journal of a single process: a ring of fixed-size columns (numbers in typed arrays, text as
  * UTF-8 in one preallocated arena) that a request writes into without leaving an object behind.
@@ -37,7 +45,11 @@ export function createRingJournal (capacity: number): Journal {
   const outcome = new Uint8Array(slots)
   const textAt = new Float64Array(slots)
   const textLength = new Int32Array(slots * TEXTS.length)
-  const columns = [seq, at, duration, status, scheme, ok, outcome, textAt]
+  // Hashes of project_id and transaction_id: reading a page with a filter that matches little
+  // scans the whole ring, which comparing integers keeps to milliseconds at a million entries.
+  const projectHash = new Int32Array(slots)
+  const transactionHash = new Int32Array(slots)
+  const columns = [seq, at, duration, status, scheme, ok, outcome, textAt, projectHash, transactionHash]
   const arenaSize = Math.max(slots * BYTES_PER_ENTRY, MIN_ARENA)
   const arena = Buffer.allocUnsafe(arenaSize)
 
@@ -75,9 +87,11 @@ export function createRingJournal (capacity: number): Journal {
   const matcher = (f: JournalFilter): ((i: number) => boolean) => {
     const project = f.projectId === undefined ? undefined : Buffer.from(f.projectId)
     const transaction = f.transactionId === undefined ? undefined : Buffer.from(f.transactionId)
+    const projectIs = textHash(f.projectId)
+    const transactionIs = textHash(f.transactionId)
     return (i) =>
-      (project === undefined || textIs(i, PROJECT, project)) &&
-      (transaction === undefined || textIs(i, TRANSACTION, transaction)) &&
+      (project === undefined || (projectHash[i] === projectIs && textIs(i, PROJECT, project))) &&
+      (transaction === undefined || (transactionHash[i] === transactionIs && textIs(i, TRANSACTION, transaction))) &&
       (f.status === undefined || status[i] === f.status)
   }
 
@@ -143,6 +157,8 @@ export function createRingJournal (capacity: number): Journal {
     ok[i] = record.auth.ok ? 1 : 0
     outcome[i] = OUTCOMES.indexOf(record.outcome)
     textAt[i] = written
+    projectHash[i] = textHash(record.project_id)
+    transactionHash[i] = textHash(record.transaction_id)
     const start = written % arenaSize
     // One write of the fields joined; when it is all ASCII (as it nearly always is), each field's
     // byte length is its length. Otherwise the fields are written again one by one.
@@ -162,19 +178,41 @@ export function createRingJournal (capacity: number): Journal {
     written += offset - start
   }
 
+  // How many entries, oldest first, have a seq <= afterSeq: seqs grow along the ring, so a binary search.
+  const skipped = (afterSeq: number): number => {
+    let lo = 0
+    let hi = size
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (seq[(oldest + mid) % slots] <= afterSeq) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  function list (filter: JournalFilter = {}): JournalEntry[] {
+    const limit = filter.limit ?? capacity
+    const matches = matcher(filter)
+    const out: JournalEntry[] = []
+    if (filter.afterSeq !== undefined) {
+      for (let n = skipped(filter.afterSeq); n < size && out.length < limit; n++) {
+        const i = (oldest + n) % slots
+        if (matches(i)) out.push(entryOf(seq[i], recordAt(i)))
+      }
+      return out
+    }
+    forEachIndex((i) => {
+      if (out.length >= limit) return false
+      if (matches(i)) out.push(entryOf(seq[i], recordAt(i)))
+      return true
+    }, true)
+    return out.reverse()
+  }
+
   return {
     append,
-    list (filter: JournalFilter = {}): JournalEntry[] {
-      const limit = filter.limit ?? capacity
-      const matches = matcher(filter)
-      const out: JournalEntry[] = []
-      forEachIndex((i) => {
-        if (out.length >= limit) return false
-        if (matches(i)) out.push(entryOf(seq[i], recordAt(i)))
-        return true
-      }, true)
-      return out.reverse()
-    },
+    list,
+    lastSeq: () => lastSeq,
     count (filter: JournalFilter = {}): number {
       if (filter.projectId === undefined && filter.transactionId === undefined && filter.status === undefined) return size
       const matches = matcher(filter)
@@ -207,17 +245,7 @@ export function createRingJournal (capacity: number): Journal {
       size = kept
       return before - size
     },
-    after (cursor: number, limit: number): JournalEntry[] {
-      const out: JournalEntry[] = []
-      forEachIndex((i) => {
-        if (seq[i] <= cursor) return false
-        out.push(entryOf(seq[i], recordAt(i)))
-        return true
-      }, true)
-      // The oldest `limit` of them: a reader that fell behind resumes where it stopped.
-      return out.reverse().slice(0, limit)
-    },
-    lastSeq: () => lastSeq,
+    after: (cursor: number, limit: number): JournalEntry[] => list({ afterSeq: cursor, limit }),
     flush (): void {}
   }
 }

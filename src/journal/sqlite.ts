@@ -20,13 +20,16 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
   const insertMany = db.prepare<unknown[]>(INSERT + Array(ROWS_AT_ONCE).fill('(?, ?, ?, ?)').join(', '))
   const values: unknown[] = new Array(ROWS_AT_ONCE * 4)
   const trim = db.prepare<[number]>('DELETE FROM journal WHERE seq <= (SELECT max(seq) FROM journal) - ?')
-  const select = db.prepare<{ p: string | null, t: string | null, s: number | null, n: number }, { seq: number, entry: string }>(
-    'SELECT seq, entry FROM journal WHERE (:p IS NULL OR project_id = :p) AND (:t IS NULL OR transaction_id = :t) ' +
-    'AND (:s IS NULL OR status = :s) ORDER BY seq DESC LIMIT :n')
+  const FILTER = '(:p IS NULL OR project_id = :p) AND (:t IS NULL OR transaction_id = :t) AND (:s IS NULL OR status = :s)'
+  type Row = { seq: number, entry: string }
+  const newest = db.prepare<{ p: string | null, t: string | null, s: number | null, n: number }, Row>(
+    `SELECT seq, entry FROM journal WHERE ${FILTER} ORDER BY seq DESC LIMIT :n`)
+  const after = db.prepare<{ p: string | null, t: string | null, s: number | null, n: number, a: number }, Row>(
+    `SELECT seq, entry FROM journal WHERE seq > :a AND ${FILTER} ORDER BY seq LIMIT :n`)
+  // AUTOINCREMENT keeps seqs growing after a clear, so cursors stay valid.
+  const highest = db.prepare<[], number>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0)").pluck()
   const countWhere = db.prepare<{ p: string | null, t: string | null, s: number | null }, number>(
     'SELECT count(*) FROM journal WHERE (:p IS NULL OR project_id = :p) AND (:t IS NULL OR transaction_id = :t) AND (:s IS NULL OR status = :s)').pluck()
-  const selectAfter = db.prepare<[number, number], { seq: number, entry: string }>('SELECT seq, entry FROM journal WHERE seq > ? ORDER BY seq LIMIT ?')
-  const maxSeq = db.prepare<[], number | null>('SELECT max(seq) FROM journal').pluck()
   const clearAll = db.prepare('DELETE FROM journal')
   const clearProject = db.prepare<[string]>('DELETE FROM journal WHERE project_id = ?')
 
@@ -62,6 +65,14 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
     rows.map((r) => ({ seq: r.seq, ...JSON.parse(r.entry) as JournalDraft }))
   const params = (f: JournalFilter) => ({ p: f.projectId ?? null, t: f.transactionId ?? null, s: f.status ?? null })
 
+  /** Matching entries, oldest first. */
+  const list = (filter: JournalFilter = {}): JournalEntry[] => {
+    flush()
+    const n = filter.limit ?? capacity
+    const rows = filter.afterSeq === undefined ? newest.all({ ...params(filter), n }).reverse() : after.all({ ...params(filter), n, a: filter.afterSeq })
+    return entriesOf(rows)
+  }
+
   return {
     append (entry: JournalRecord): void {
       if (capacity === 0) return
@@ -69,11 +80,10 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
       if (pending.length >= FLUSH_AT) flush()
       else if (!timer) timer = setTimeout(flush, FLUSH_MS).unref()
     },
-    /** Matching entries, oldest first. */
-    list (filter: JournalFilter = {}): JournalEntry[] {
+    list,
+    lastSeq (): number {
       flush()
-      const rows = select.all({ ...params(filter), n: filter.limit ?? capacity })
-      return entriesOf(rows.reverse())
+      return highest.get()!
     },
     count (filter: JournalFilter = {}): number {
       flush()
@@ -83,14 +93,7 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
       flush()
       return (projectId === undefined ? clearAll.run() : clearProject.run(projectId)).changes
     },
-    after (seq: number, limit: number): JournalEntry[] {
-      flush()
-      return entriesOf(selectAfter.all(seq, limit))
-    },
-    lastSeq (): number {
-      flush()
-      return maxSeq.get() ?? 0
-    },
+    after: (seq: number, limit: number): JournalEntry[] => list({ afterSeq: seq, limit }),
     flush
   }
 }

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3'
 import { ConfigError } from '../config.js'
+import { createBaseWriter } from './base.js'
+import { keyHash } from './key-hash.js'
 
 export type Db = Database.Database
 
@@ -7,7 +9,7 @@ export type Db = Database.Database
 const MMAP_BYTES = 1024 * 1024 * 1024
 
 /** Schema versions, applied in order and recorded in PRAGMA user_version. */
-const MIGRATIONS: string[] = [
+const MIGRATIONS: Array<string | ((db: Db) => void)> = [
   `CREATE TABLE transactions (
      project_id TEXT NOT NULL,
      transaction_id TEXT NOT NULL,
@@ -34,8 +36,63 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX journal_project ON journal (project_id, seq);
    CREATE TABLE state_version (name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
-   INSERT INTO state_version VALUES ('faults', 0);`
+   INSERT INTO state_version VALUES ('faults', 0);`,
+  // Start state apart from run-time changes, so that neither a start nor a reset undoes an
+  // acknowledged write, and a reset never deletes what the file held before start:
+  //   base      records the file held before start (generate --db, or every record of an older file)
+  //   fixtures  the fixture files, loaded anew at every start
+  //   changes   upserts, and deletions as NULL bodies (tombstones), made through the control plane
+  //   cleared_projects  projects whose start-state records a DELETE ?project_id= hid
+  // A lookup tries changes, then fixtures, then base. Resets delete rows of changes and
+  // cleared_projects only, however large base is. The journal (transient: it lives as long as a
+  // cluster) is made again with seqs that keep growing after a clear, so after_seq cursors stay valid.
+  (db) => {
+    db.exec(`CREATE TABLE base (
+       id INTEGER PRIMARY KEY,
+       project_id TEXT NOT NULL,
+       transaction_id TEXT NOT NULL,
+       body TEXT NOT NULL
+     );
+     CREATE UNIQUE INDEX base_key ON base (project_id, transaction_id);
+     CREATE TABLE fixtures (
+       project_id TEXT NOT NULL,
+       transaction_id TEXT NOT NULL,
+       body TEXT NOT NULL,
+       PRIMARY KEY (project_id, transaction_id)
+     ) WITHOUT ROWID;
+     CREATE TABLE changes (
+       project_id TEXT NOT NULL,
+       transaction_id TEXT NOT NULL,
+       body TEXT,
+       PRIMARY KEY (project_id, transaction_id)
+     ) WITHOUT ROWID;
+     CREATE TABLE cleared_projects (project_id TEXT PRIMARY KEY) WITHOUT ROWID;
+     CREATE TABLE fault_tombstones (id TEXT PRIMARY KEY, project_id TEXT) WITHOUT ROWID;
+     INSERT INTO state_version VALUES ('base_displaced', 0), ('changes', 0);
+     DROP TABLE journal;
+     CREATE TABLE journal (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT,
+       project_id TEXT,
+       transaction_id TEXT,
+       status INTEGER NOT NULL,
+       entry TEXT NOT NULL
+     );
+     CREATE INDEX journal_project ON journal (project_id, seq);`)
+    // What an older file held (fixtures, generated and control-plane records alike) cannot be told
+    // apart any more: all of it was there before this start, so all of it becomes start state.
+    db.function('wks_key_hash', { deterministic: true }, (p, t) => keyHash(p as string, t as string))
+    db.exec('INSERT OR IGNORE INTO base (id, project_id, transaction_id, body) SELECT wks_key_hash(project_id, transaction_id), project_id, transaction_id, body FROM transactions')
+    const put = createBaseWriter(db)
+    const displaced = db.prepare<[], { project_id: string, transaction_id: string, body: string }>(
+      'SELECT project_id, transaction_id, body FROM transactions t WHERE NOT EXISTS ' +
+      '(SELECT 1 FROM base b WHERE b.project_id = t.project_id AND b.transaction_id = t.transaction_id)').all()
+    for (const r of displaced) put(r.project_id, r.transaction_id, r.body)
+    db.exec('DROP TABLE transactions')
+  }
 ]
+
+/** The schema version this emulator writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length
 
 export interface OpenOptions {
   /**
@@ -92,7 +149,11 @@ function migrate (db: Db): void {
     throw new Error(`database schema version ${current} is newer than this emulator knows (${MIGRATIONS.length})`)
   }
   db.transaction(() => {
-    for (let v = current; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v])
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      const step = MIGRATIONS[v]
+      if (typeof step === 'string') db.exec(step)
+      else step(db)
+    }
     db.pragma(`user_version = ${MIGRATIONS.length}`)
   }).immediate()
 }

@@ -1,6 +1,8 @@
 import type { Db } from './db.js'
 import type { AccessStagesBody, TransactionRecord } from '../schemas/access-stages.js'
 import { bodyOf } from './record-body.js'
+import { createVisibleCounter } from './visible-count.js'
+import { createBodyLookup } from './visible-body.js'
 
 export interface ListQuery {
   projectId?: string
@@ -19,66 +21,154 @@ const FILTERED = `(:p IS NULL OR project_id = :p)
   AND (:b IS NULL OR json_extract(body, '$.biz_type') = :b)
   AND (:s IS NULL OR EXISTS (SELECT 1 FROM json_each(body, '$.stages') WHERE json_extract(value, '$.is_success') = 0) = (:s = 0))`
 
-/** Access to stored transactions; every statement is prepared once here. */
-export function createTransactionStore (db: Db) {
-  const get = db.prepare<[string, string], string>('SELECT body FROM transactions WHERE project_id = ? AND transaction_id = ?').pluck()
-  const upsert = db.prepare<[string, string, string]>(
-    'INSERT INTO transactions (project_id, transaction_id, body) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET body = excluded.body')
-  const remove = db.prepare<[string, string]>('DELETE FROM transactions WHERE project_id = ? AND transaction_id = ?')
-  const removeProject = db.prepare<[string]>('DELETE FROM transactions WHERE project_id = ?')
-  const removeAll = db.prepare('DELETE FROM transactions')
-  const countAll = db.prepare<[], number>('SELECT count(*) FROM transactions').pluck()
-  const countProject = db.prepare<[string], number>('SELECT count(*) FROM transactions WHERE project_id = ?').pluck()
-  type Row = { project_id: string, transaction_id: string, body: string }
-  const listAll = db.prepare<[number, number], Row>(
-    'SELECT project_id, transaction_id, body FROM transactions ORDER BY project_id, transaction_id LIMIT ? OFFSET ?')
-  const listProject = db.prepare<[string, number, number], Row>(
-    'SELECT project_id, transaction_id, body FROM transactions WHERE project_id = ? ORDER BY transaction_id LIMIT ? OFFSET ?')
+/**
+ * A project's run-time changes, as `listChanges` gives them and `replaceChanges` takes them: the
+ * upserted records, the keys deleted from the start state, and whether a project-wide delete hid
+ * its start-state records.
+ */
+export interface ProjectChanges {
+  projectId: string
+  records: TransactionRecord[]
+  deleted: string[]
+  cleared: boolean
+}
 
+type Row = { project_id: string, transaction_id: string, body: string }
+
+// Every visible record in key order: SQLite merges the three ordered branches (each read through
+// its key index), so a page costs its offset and limit, not a sort of the whole table.
+const unchanged = (t: string): string => `NOT EXISTS (SELECT 1 FROM changes c WHERE c.project_id = ${t}.project_id AND c.transaction_id = ${t}.transaction_id)`
+const notCleared = (t: string): string => `NOT EXISTS (SELECT 1 FROM cleared_projects x WHERE x.project_id = ${t}.project_id)`
+const visibleRows = (where: (t: string) => string): string =>
+  `SELECT project_id, transaction_id, body FROM changes c0 WHERE body IS NOT NULL${where('c0')} UNION ALL ` +
+  `SELECT project_id, transaction_id, body FROM fixtures f WHERE ${unchanged('f')} AND ${notCleared('f')}${where('f')} UNION ALL ` +
+  `SELECT project_id, transaction_id, body FROM base b WHERE ${unchanged('b')} AND ${notCleared('b')}${where('b')} ` +
+  'AND NOT EXISTS (SELECT 1 FROM fixtures f2 WHERE f2.project_id = b.project_id AND f2.transaction_id = b.transaction_id)'
+const visible = (where: (t: string) => string): string => visibleRows(where) + ' ORDER BY 1, 2 LIMIT ? OFFSET ?'
+
+/**
+ * Stored transactions: the start state (`base`: what the file held before start; `fixtures`: the
+ * fixture files) under the run-time changes made through the control plane (`changes`, with
+ * deletions as tombstones). Every statement is prepared once here.
+ */
+export function createTransactionStore (db: Db) {
+  const bodies = createBodyLookup(db)
+  const inStartState = db.prepare<[string, string, string, string], number>(
+    'SELECT EXISTS (SELECT 1 FROM fixtures WHERE project_id = ? AND transaction_id = ?) OR EXISTS (SELECT 1 FROM base WHERE project_id = ? AND transaction_id = ?)').pluck()
+  const isCleared = db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM cleared_projects WHERE project_id = ?)').pluck()
+
+  const upsert = db.prepare<[string, string, string | null]>(
+    'INSERT INTO changes (project_id, transaction_id, body) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET body = excluded.body')
+  const dropChange = db.prepare<[string, string]>('DELETE FROM changes WHERE project_id = ? AND transaction_id = ?')
+  const dropProjectChanges = db.prepare<[string]>('DELETE FROM changes WHERE project_id = ?')
+  const dropAllChanges = db.prepare('DELETE FROM changes')
+  const clearProject = db.prepare<[string]>('INSERT OR IGNORE INTO cleared_projects (project_id) VALUES (?)')
+  const unclearProject = db.prepare<[string]>('DELETE FROM cleared_projects WHERE project_id = ?')
+  const unclearAll = db.prepare('DELETE FROM cleared_projects')
+  const dropFixtures = db.prepare('DELETE FROM fixtures')
+  const putFixture = db.prepare<[string, string, string]>(
+    'INSERT INTO fixtures (project_id, transaction_id, body) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET body = excluded.body')
+  const listAll = db.prepare<[number, number], Row>(visible(() => ''))
+  const listProject = db.prepare<unknown[], Row>(visible((t) => ` AND ${t}.project_id = ?`))
+  const changesOf = db.prepare<[string], { transaction_id: string, body: string | null }>(
+    'SELECT transaction_id, body FROM changes WHERE project_id = ? ORDER BY transaction_id')
+  const changedProjects = db.prepare<[], string>('SELECT project_id FROM changes UNION SELECT project_id FROM cleared_projects ORDER BY 1').pluck()
+  const counter = createVisibleCounter(db)
+  // Filtered pages read every visible record's body; only the dashboard's search asks for them.
   type Filter = { p: string | null, q: string | null, b: string | null, s: number | null }
   const listFiltered = db.prepare<Filter & { n: number, o: number }, Row>(
-    `SELECT project_id, transaction_id, body FROM transactions WHERE ${FILTERED} ORDER BY project_id, transaction_id LIMIT :n OFFSET :o`)
-  const countFiltered = db.prepare<Filter, number>(`SELECT count(*) FROM transactions WHERE ${FILTERED}`).pluck()
-  const projects = db.prepare<[], { project_id: string, transactions: number }>(
-    'SELECT project_id, count(*) AS transactions FROM transactions GROUP BY project_id ORDER BY project_id')
-
-  const putMany = db.transaction((records: readonly TransactionRecord[]) => {
-    for (const r of records) upsert.run(r.project_id, r.transaction_id, bodyOf(r))
-    return records.length
-  })
-  const replace = db.transaction((projectId: string | undefined, records: readonly TransactionRecord[]) => {
-    if (projectId === undefined) removeAll.run()
-    else removeProject.run(projectId)
-    putMany(records)
-  })
+    `SELECT project_id, transaction_id, body FROM (${visibleRows(() => '')}) WHERE ${FILTERED} ORDER BY project_id, transaction_id LIMIT :n OFFSET :o`)
+  const countFiltered = db.prepare<Filter, number>(`SELECT count(*) FROM (${visibleRows(() => '')}) WHERE ${FILTERED}`).pluck()
 
   const toRecord = (row: Row): TransactionRecord =>
     ({ project_id: row.project_id, transaction_id: row.transaction_id, ...JSON.parse(row.body) as AccessStagesBody })
+  const getBody = bodies.getBody
+
+  const putMany = db.transaction((records: readonly TransactionRecord[]) => {
+    for (const r of records) upsert.run(r.project_id, r.transaction_id, bodyOf(r))
+    bodies.changed()
+    return records.length
+  })
+  const remove = db.transaction((projectId: string, transactionId: string): boolean => {
+    if (getBody(projectId, transactionId) === undefined) return false
+    // A tombstone only where a start-state record would show through.
+    if (isCleared.get(projectId) === 0 && inStartState.get(projectId, transactionId, projectId, transactionId) === 1) upsert.run(projectId, transactionId, null)
+    else dropChange.run(projectId, transactionId)
+    bodies.changed()
+    return true
+  })
+  const removeProject = db.transaction((projectId: string): number => {
+    const count = counter.count(projectId)
+    dropProjectChanges.run(projectId)
+    clearProject.run(projectId)
+    bodies.changed()
+    return count
+  })
+  const resetChanges = db.transaction((projectId: string | undefined) => {
+    if (projectId === undefined) { dropAllChanges.run(); unclearAll.run() } else { dropProjectChanges.run(projectId); unclearProject.run(projectId) }
+    bodies.changed()
+  })
+  const loadFixtures = db.transaction((records: readonly TransactionRecord[]) => {
+    dropFixtures.run()
+    for (const r of records) putFixture.run(r.project_id, r.transaction_id, bodyOf(r))
+  })
+  const replaceChanges = db.transaction((changes: ProjectChanges) => {
+    resetChanges(changes.projectId)
+    if (changes.cleared) clearProject.run(changes.projectId)
+    for (const id of changes.deleted) upsert.run(changes.projectId, id, null)
+    for (const r of changes.records) upsert.run(changes.projectId, r.transaction_id, bodyOf(r))
+    bodies.changed()
+  })
 
   return {
-    /** The stored response body (JSON text), or undefined. */
-    getBody: (projectId: string, transactionId: string): string | undefined => get.get(projectId, transactionId),
+    /** The visible response body (JSON text), or undefined. */
+    getBody,
     get (projectId: string, transactionId: string): TransactionRecord | undefined {
-      const body = get.get(projectId, transactionId)
+      const body = getBody(projectId, transactionId)
       return body === undefined ? undefined : toRecord({ project_id: projectId, transaction_id: transactionId, body })
     },
-    /** Upserts all records in one transaction: all are stored or none. */
+    /** Upserts all records as run-time changes, in one transaction: all are stored or none. */
     putMany: (records: readonly TransactionRecord[]): number => putMany.immediate(records),
-    /** Replaces one project's records (or all, without a project) in one transaction. */
-    replace: (projectId: string | undefined, records: readonly TransactionRecord[]): void => replace.immediate(projectId, records),
+    /** Visible records in (project_id, transaction_id) order, a page at a time, and how many there are in all. */
     list ({ projectId, limit, offset, search, bizType, success }: ListQuery): { transactions: TransactionRecord[], total: number } {
       if (search !== undefined || bizType !== undefined || success !== undefined) {
         const filter: Filter = { p: projectId ?? null, q: search ?? null, b: bizType ?? null, s: success === undefined ? null : Number(success) }
         return { transactions: listFiltered.all({ ...filter, n: limit, o: offset }).map(toRecord), total: countFiltered.get(filter)! }
       }
-      const rows = projectId === undefined ? listAll.all(limit, offset) : listProject.all(projectId, limit, offset)
-      return { transactions: rows.map(toRecord), total: projectId === undefined ? countAll.get()! : countProject.get(projectId)! }
+      const rows = projectId === undefined
+        ? listAll.all(limit, offset)
+        : listProject.all(projectId, projectId, projectId, limit, offset)
+      return { transactions: rows.map(toRecord), total: counter.count(projectId) }
     },
-    /** Every project with records, and how many each has. */
-    projects: () => projects.all(),
-    count: (projectId?: string): number => projectId === undefined ? countAll.get()! : countProject.get(projectId)!,
-    delete: (projectId: string, transactionId: string): boolean => remove.run(projectId, transactionId).changes > 0,
-    deleteProject: (projectId: string): number => removeProject.run(projectId).changes
+    /** Visible records, of one project or all. */
+    count: (projectId?: string): number => counter.count(projectId),
+    /** Every project with visible records, and how many each has, in project_id order. */
+    projects: (): Array<{ project_id: string, transactions: number }> => counter.projects(),
+    /** Deletes one visible record; false when there is none. */
+    delete: (projectId: string, transactionId: string): boolean => remove.immediate(projectId, transactionId),
+    /** Deletes every visible record of a project; how many there were. */
+    deleteProject: (projectId: string): number => removeProject.immediate(projectId),
+    /** Drops the run-time changes of one project (or all): back to the start state. */
+    resetChanges: (projectId?: string): void => resetChanges.immediate(projectId),
+    /** Makes these records the fixture part of the start state (at start, from the fixture files). */
+    loadFixtures (records: readonly TransactionRecord[]): void {
+      loadFixtures.immediate(records)
+      bodies.fixturesChanged()
+    },
+    /** Projects with run-time changes, in order. */
+    changedProjects: (): string[] => changedProjects.all(),
+    /** One project's run-time changes (for snapshots: what a reset would drop). */
+    listChanges (projectId: string): ProjectChanges {
+      const rows = changesOf.all(projectId)
+      return {
+        projectId,
+        records: rows.filter((r) => r.body !== null).map((r) => toRecord({ project_id: projectId, transaction_id: r.transaction_id, body: r.body! })),
+        deleted: rows.filter((r) => r.body === null).map((r) => r.transaction_id),
+        cleared: isCleared.get(projectId) === 1
+      }
+    },
+    /** Replaces one project's run-time changes with these, in one transaction. */
+    replaceChanges: (changes: ProjectChanges): void => replaceChanges.immediate(changes)
   }
 }
 export type TransactionStore = ReturnType<typeof createTransactionStore>

@@ -6,8 +6,8 @@ export const SERVER = fileURLToPath(new URL('../../dist/server.js', import.meta.
 
 export interface Running { child: ChildProcess, url: string, output: () => string, exited: Promise<number | null> }
 
-/** Starts the built CLI on a free port and resolves once its first log line gives the URL. */
-export async function startCli (t: Test, args: string[] = [], env: Record<string, string> = {}): Promise<Running> {
+/** Starts the built CLI on a free port and resolves once its first log line gives the URL (a cluster on a busy machine may take longer than the default). */
+export async function startCli (t: Test, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Running> {
   const child = spawn(process.execPath, [SERVER, '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout!.on('data', (d) => { out += d })
@@ -15,7 +15,7 @@ export async function startCli (t: Test, args: string[] = [], env: Record<string
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within 30 s: ${out}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`no listening line within ${timeoutMs / 1000} s: ${out}`)), timeoutMs)
     child.stdout!.on('data', () => {
       const match = /Server listening at (http:\/\/[^"\s]+)/.exec(out)
       if (match) { clearTimeout(timer); resolve(match[1]) }

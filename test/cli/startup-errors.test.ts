@@ -32,7 +32,7 @@ t.test('a busy port with --workers 2: still one line, exit 1', async (t) => {
 t.test('--db in a missing directory: one line, exit 2', async (t) => {
   const { code, stderr } = await runCli(['--port', '0', '--db', '/nonexistent-dir/e.sqlite'])
   t.equal(code, 2)
-  t.equal(stderr, 'wks-emulator: database /nonexistent-dir/e.sqlite: cannot be opened (Cannot open database because the directory does not exist)\n')
+  t.match(stderr, /^wks-emulator: database \/nonexistent-dir\/e\.sqlite: cannot [^\n]*directory does not exist\)\n$/)
 })
 
 t.test('a mistyped secret flag names the flag, never the value', async (t) => {

@@ -25,7 +25,7 @@ t.test('--workers 2: one stream shows the requests every worker answered', async
     }
   })()
 
-  // One connection per request, so node:cluster hands them to the workers in turn.
+  // One connection per request, so that both workers (each accepting for itself) answer some.
   for (let i = 0; i < 12; i++) {
     await new Promise<void>((resolve, reject) => {
       get(server.url + stagesUrl('stream-test', `?transaction_id=tx-${i}`), { agent: false, headers: { 'x-auth-token': 't' } }, (res) => {

@@ -45,7 +45,7 @@ t.test('full reset: everything back, journal empty', async (t) => {
   await app.inject({ method: 'POST', url: '/_emulator/faults', payload: { action: { status: 500 } } })
   await app.inject({ url: docUrl, headers: TOKEN })
   t.same((await app.inject({ method: 'POST', url: '/_emulator/reset' })).json(), { transactions: 13, faults: 0 })
-  t.same((await app.inject({ url: '/_emulator/requests' })).json(), { requests: [] })
+  t.same((await app.inject({ url: '/_emulator/requests' })).json(), { requests: [], next_after_seq: 1, has_more: false }, 'empty; a cursor goes on from the last seq given')
 })
 
 t.test('journal entries: fields, filters, count, clear; no secrets', async (t) => {

@@ -50,9 +50,13 @@ export async function checkControlRequest (server: FuzzServer, req: ControlReque
   await fetch(`${server.url}/_emulator/reset`, { method: 'POST', headers: server.admin })
 }
 
-/** Every record of an accepted upsert reads back exactly as sent (the last one of a key wins). */
+/**
+ * Every record of an accepted upsert reads back exactly as sent (the last one of a key wins), read
+ * in the charset the request declared: the bytes on the wire are the body's UTF-8 encoding.
+ */
 async function checkStored (server: FuzzServer, req: ControlRequest, fail: (why: string) => never): Promise<void> {
-  const body = JSON.parse(req.body!) as { transactions?: Array<Record<string, string>> } & Record<string, string>
+  const charset = /;\s*charset=([^;\s]+)/i.exec(req.contentType ?? '')?.[1] ?? 'utf-8'
+  const body = JSON.parse(new TextDecoder(charset).decode(Buffer.from(req.body!, 'utf8'))) as { transactions?: Array<Record<string, string>> } & Record<string, string>
   const records = body.transactions ?? [body]
   const last = new Map(records.map((r) => [`${r.project_id}\u0000${r.transaction_id}`, r]))
   // The AdminClient, because fetch() cannot ask for an id that is a dot segment (`.`, `..`).

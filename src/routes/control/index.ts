@@ -1,10 +1,12 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { Config } from '../../config.js'
+import { NoQuerySchema } from '../../schemas/control.js'
 import type { Metrics } from '../../metrics/metrics.js'
 import type { EmulatorState } from '../../emulator-state.js'
 import { healthRoute } from '../health.js'
 import { openapiRoute } from '../openapi.js'
 import { installAdminAuth } from './admin-auth.js'
+import { installJsonBodies } from './json-body.js'
 import { faultsRoutes } from './faults.js'
 import { metricsRoute } from './metrics.js'
 import { createJournalStream } from '../../journal/stream.js'
@@ -24,12 +26,27 @@ export interface ControlPlaneOptions {
   metrics?: Metrics
 }
 
+/**
+ * Every control route validates its query string like a body: a route without a querystring
+ * schema accepts no parameter at all, and one with a schema accepts only what it lists (400
+ * naming the parameter otherwise), so a misspelt filter never silently widens a destructive call.
+ */
+function strictQueryStrings (app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema ?? {}
+    const query = schema.querystring as Record<string, unknown> | undefined
+    route.schema = { ...schema, querystring: query === undefined ? NoQuerySchema : { ...query, additionalProperties: false } }
+  })
+}
+
 /** Batches of records are larger than anything the emulated API receives. */
 export const CONTROL_BODY_LIMIT = 8 * 1024 * 1024
 
 /** /_emulator/*: never subject to emulated auth or faults; guarded by --admin-token when set. */
 export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app, { state, adminToken, auth, resetAuth, metrics }) => {
   installAdminAuth(app, adminToken)
+  strictQueryStrings(app)
+  installJsonBodies(app)
   await app.register(healthRoute, { countTransactions: () => state.transactions.count(), countFaults: () => state.faults.count(), auth })
   await app.register(openapiRoute)
   await app.register(transactionsRoutes, { store: state.transactions })
