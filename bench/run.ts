@@ -76,13 +76,13 @@ try {
   const all = scenarios({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeysFile })
   const byId = new Map(all.map((s) => [s.id, s]))
   for (const s of all) {
-    servers.set(s.id, await startServer({ ...s.server, logFile: join(dir, `${s.id}.log`) }))
+    servers.set(s.id, await startServer({ ...s.server, tls: s.scheme === 'https', logFile: join(dir, `${s.id}.log`) }))
   }
   say(`[${elapsed()}] ${servers.size} servers up`)
 
   const specFor = (s: Scenario, durationS: number, port = servers.get(s.id)!.port): LoadSpec => {
     const { path, ...rest } = s.load(port)
-    return { ...rest, url: `http://127.0.0.1:${port}${path}`, durationS, connections: CONNECTIONS }
+    return { ...rest, url: `${s.scheme ?? 'http'}://127.0.0.1:${port}${path}`, durationS, connections: CONNECTIONS }
   }
   const measurements: Measurement[] = []
   for (let round = 1; round <= ROUNDS; round++) {

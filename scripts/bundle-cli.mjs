@@ -14,8 +14,10 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: 'linked',
-  // better-sqlite3 loads a native addon; pino starts its transports (pino-pretty) from its own files.
-  external: ['better-sqlite3', 'pino', 'pino-pretty'],
+  // better-sqlite3 loads a native addon; pino starts its transports (pino-pretty) from its own files;
+  // selfsigned (with its X.509 and ASN.1 libraries) is loaded only by --tls self-signed, so a start
+  // without it does not parse them.
+  external: ['better-sqlite3', 'pino', 'pino-pretty', 'selfsigned'],
   // Bundled CommonJS modules use require, __filename and __dirname; an ES module has none of its own.
   banner: {
     js: [

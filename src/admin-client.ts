@@ -32,7 +32,7 @@ const segment = encodeURIComponent
  * Sends the path exactly as given. fetch() would resolve `.` and `..` segments, even escaped as
  * %2E, so a record or rule whose id is `..` would be asked for at another path entirely.
  */
-function send (baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number, text: string }> {
+function send (baseUrl: string, ca: string | undefined, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number, text: string }> {
   const url = new URL(baseUrl)
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest
   const allHeaders = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }
@@ -43,7 +43,8 @@ function send (baseUrl: string, method: string, path: string, headers: Record<st
       port: url.port,
       method,
       path: url.pathname.replace(/\/+$/, '') + path,
-      headers: allHeaders
+      headers: allHeaders,
+      ...(ca === undefined ? {} : { ca })
     }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -64,15 +65,18 @@ const query = (params: object): string => {
 export class AdminClient {
   readonly baseUrl: string
   readonly #headers: Record<string, string>
+  readonly #ca: string | undefined
 
-  constructor (baseUrl: string, options: { adminToken?: string } = {}) {
+  /** `ca`: PEM certificate(s) to trust for an https:// URL, e.g. the one `--tls self-signed` wrote. */
+  constructor (baseUrl: string, options: { adminToken?: string, ca?: string } = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '')
     this.#headers = options.adminToken ? { authorization: `Bearer ${options.adminToken}` } : {}
+    this.#ca = options.ca
   }
 
   async #call<T> (method: string, path: string, body?: unknown): Promise<T> {
     const headers = body === undefined ? this.#headers : { ...this.#headers, 'content-type': 'application/json' }
-    const { status, text } = await send(this.baseUrl, method, path, headers, body === undefined ? undefined : JSON.stringify(body))
+    const { status, text } = await send(this.baseUrl, this.#ca, method, path, headers, body === undefined ? undefined : JSON.stringify(body))
     if (status < 200 || status >= 300) {
       let parsed: ErrorBody | undefined
       try { parsed = JSON.parse(text) as ErrorBody } catch { parsed = undefined }

@@ -14,6 +14,8 @@ import { installProtocolAnswers, serverOptions } from './http/server-options.js'
 import { installRequestLog, loggerOptions, requestsLogged } from './logging/logger-options.js'
 import { requestLoggerFactory } from './logging/request-logger.js'
 import { createEmulatorState } from './emulator-state.js'
+import { installCors, withCorsHeaders } from './cors/hook.js'
+import { parseCorsOrigins } from './cors/policy.js'
 import { createFaultDecider } from './faults/decider.js'
 import { installGracefulClose } from './lifecycle/graceful-close.js'
 import { loadFaultRules } from './faults/load.js'
@@ -31,8 +33,16 @@ import { openDb, type Db } from './store/db.js'
 import { claimDatabase } from './store/lock.js'
 import { loadFixtures } from './store/fixtures.js'
 import { createFindBody } from './store/lookup.js'
+import { readTlsFiles, resolveTls, type TlsSetup } from './tls/material.js'
 import { hostMissing, REQUEST_ID_HEADER } from './wire/http.js'
 import { newRequestId } from './wire/request-id.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set when serving HTTPS: the certificate served, and the file a generated one was written to. */
+    tls?: { certificate: string, certificateFile?: string }
+  }
+}
 
 export interface BuildOptions {
   /** Where log lines go instead of stdout (tests capture them here). */
@@ -53,6 +63,22 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   const authenticate = createAuthenticator(config)
+  const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
+  const tlsFiles = readTlsFiles(config)
+
+  // A worker serves the file its primary has claimed for the whole cluster.
+  const claim = options.seedState === false ? undefined : claimDatabase(config.db)
+  let db: Db | undefined
+  let tls: TlsSetup | undefined
+  try {
+    db = openDb(config.db, { shared: config.workers > 1 })
+    // HTTPS is chosen when the server is made, so the TLS pair (kept in the database) comes first.
+    tls = await resolveTls(config, db, tlsFiles, { writeCertificate: options.seedState !== false })
+  } catch (err) {
+    db?.close()
+    claim?.release()
+    throw err
+  }
 
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
@@ -64,24 +90,16 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: CONTROL_BODY_LIMIT,
     return503OnClosing: false,
-    frameworkErrors,
+    frameworkErrors: withCorsHeaders(cors, frameworkErrors),
     clientErrorHandler,
     schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
-    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits })
+    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits }, tls)
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.decorate('tls', tls === undefined ? undefined : { certificate: tls.cert, certificateFile: tls.certificateFile })
   app.setValidatorCompiler(validatorCompiler)
   installProtocolAnswers(app.server)
   guardDescriptors(app.server, app.log)
 
-  // A worker serves the file its primary has claimed for the whole cluster.
-  const claim = options.seedState === false ? undefined : claimDatabase(config.db)
-  let db: Db
-  try {
-    db = openDb(config.db, { shared: config.workers > 1 })
-  } catch (err) {
-    claim?.release()
-    throw err
-  }
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })
   app.addHook('onClose', async () => {
     state.journal.flush()
@@ -95,14 +113,16 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if (hostMissing(request.raw)) done(errors.badRequest())
     else done()
   })
+  installCors(app, cors)
   installErrorHandling(app)
   const metrics = createMetrics({ journalSize: () => state.journal.count(), transactions: () => state.transactions.count(), faultRules: () => state.faults.count() })
   metrics.countUnmatched(app)
   installRequestLog(app, config.logLevel, { unmatchedOnly: true })
   await app.register(swagger, swaggerOptions)
 
-  // The emulated API: one pipeline (authentication, then faults; every request recorded) for its two entrances.
+  // The emulated API: one pipeline (CORS headers, authentication, then faults; every request recorded) for its two entrances.
   const pipeline = createPipeline({
+    cors,
     authenticate,
     decideFault: createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer }),
     journal: state.journal,

@@ -1,6 +1,8 @@
+import { isIP } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { parseCorsOrigins } from './cors/policy.js'
 import { stringEnum } from './schemas/string-enum.js'
 
 /** The fixtures shipped with the package, so an installed copy finds them whatever the cwd. */
@@ -33,7 +35,13 @@ export const ConfigSchema = Type.Object({
   faults: Type.Optional(Type.String({ minLength: 1, description: 'Fault rules JSON file loaded at start.' })),
   prefer: Type.Boolean({ default: true, description: 'Honour Prefer: code=/delay= request headers (--no-prefer turns off).' }),
   workers: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Processes serving one port (node:cluster); above 1 needs a file --db they share.' }),
-  shutdownGrace: Type.Number({ minimum: 0, maximum: 300, default: 5, description: 'Seconds requests in flight get to finish on SIGTERM/SIGINT before they are cut.' })
+  shutdownGrace: Type.Number({ minimum: 0, maximum: 300, default: 5, description: 'Seconds requests in flight get to finish on SIGTERM/SIGINT before they are cut.' }),
+  cors: Type.Optional(Type.String({ minLength: 1, description: 'Origins allowed to call the API from a browser: a comma list (scheme://host[:port]) or *; the control plane takes only listed origins.' })),
+  tls: Type.Optional(stringEnum(['self-signed'], { description: 'Serve HTTPS with a certificate made (and, with a file --db, kept) by the emulator.' })),
+  tlsCert: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate (chain) file: serve HTTPS on --port; needs --tls-key.' })),
+  tlsKey: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key file of --tls-cert.' })),
+  tlsCertOut: Type.Optional(Type.String({ minLength: 1, description: 'Where --tls self-signed writes its certificate for clients to trust (default: in the temp dir, named on the ready line).' })),
+  tlsSan: Type.Optional(Type.String({ minLength: 1, description: 'Extra names (comma list of DNS names or IPs) of the --tls self-signed certificate, beside localhost, 127.0.0.1 and ::1.' }))
 }, { additionalProperties: false })
 export type Config = Static<typeof ConfigSchema>
 export type ConfigKey = keyof Config
@@ -125,6 +133,14 @@ export function resolveConfig (partial: Partial<Record<ConfigKey, unknown>>): Re
       ? `invalid option ${key}${shown(key as ConfigKey, config[key])}: ${describeRule(ConfigSchema.properties[key as ConfigKey])}`
       : `unknown option ${key}`)
   }
+  checkTls(config as Config)
+  if (config.cors !== undefined) {
+    try {
+      parseCorsOrigins(config.cors as string)
+    } catch (err) {
+      throw new ConfigError(`invalid --cors ${JSON.stringify(config.cors)}: ${(err as Error).message}`)
+    }
+  }
   if (config.workers > 1 && config.db === ':memory:') {
     throw new ConfigError(`--workers ${config.workers} needs a file --db: each worker would have a :memory: database of its own`)
   }
@@ -137,6 +153,22 @@ function acceptedValues (schema: TSchema): string {
   if (schema.type === 'integer' || schema.type === 'number') return ` Values: ${schema.minimum} to ${schema.maximum}.`
   return ''
 }
+
+/** TLS flags that only make sense together, or not at all. */
+function checkTls ({ tls, tlsCert, tlsKey, tlsCertOut, tlsSan }: Config): void {
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new ConfigError('--tls-cert and --tls-key go together')
+  if (tls !== undefined && tlsCert !== undefined) throw new ConfigError('--tls self-signed and --tls-cert/--tls-key exclude each other')
+  if (tls === undefined && tlsCertOut !== undefined) throw new ConfigError('--tls-cert-out needs --tls self-signed')
+  if (tls === undefined && tlsSan !== undefined) throw new ConfigError('--tls-san needs --tls self-signed')
+  if (tlsSan !== undefined) {
+    for (const name of tlsSan.split(',')) {
+      if (isIP(name.trim()) === 0 && !DNS_NAME.test(name.trim())) throw new ConfigError(`invalid --tls-san ${JSON.stringify(name.trim())}: expected a DNS name or an IP address`)
+    }
+  }
+}
+
+// Labels of letters, digits and hyphens (RFC 1123), a leading `*.` allowed.
+const DNS_NAME = /^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
 
 export function helpText (): string {
   const rows = FLAGS.map(({ key, flag, env }) => {

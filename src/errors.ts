@@ -39,6 +39,14 @@ export const errors = {
   authFailed: (detail: string) => new CloudError(401, 'APIGW.0301', `${IAM}: ${detail}`),
   adminUnauthorized: () => new CloudError(401, 'APIGW.0301', `${IAM}: emulator admin token missing or wrong`),
   forbidden: () => new CloudError(403, 'APIGW.0302', 'The IAM user is not authorized to access the API.'),
+  /**
+   * A browser page whose origin `--cors` does not list called the control plane (the emulator's
+   * choice of code: the gateway's "not authorized" 403).
+   */
+  controlOriginRefused: (origin: string) =>
+    new CloudError(403, 'APIGW.0302', `The emulator's control plane does not answer pages of origin ${origin}; list the origin in --cors to allow it.`),
+  /** A CORS preflight from an origin `--cors` does not allow. */
+  corsOriginRefused: (origin: string) => new CloudError(403, 'APIGW.0302', `Origin ${origin} is not allowed by --cors.`),
   rateLimited: (limit: number) =>
     new CloudError(429, 'APIGW.0308', `The throttling threshold has been reached: policy user over ratelimit,limit:${limit},time:1 second`),
   routeNotFound: () => new CloudError(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment.'),

@@ -22,8 +22,10 @@ export type { JournalEntry } from './schemas/journal.js'
 export type EmulatorOptions = Partial<Omit<Config, 'credentials' | 'credentialsJson'>> & { credentials?: string | CredentialsFile }
 
 export interface RunningEmulator {
-  /** Base URL, e.g. http://127.0.0.1:41234: point the SDK's endpoint here. */
+  /** Base URL, e.g. http://127.0.0.1:41234 (https:// with TLS): point the SDK's endpoint here. */
   url: string
+  /** With TLS: the PEM certificate served, for clients to trust (Node's `ca`). */
+  certificate?: string
   port: number
   /** The control plane of this emulator. */
   admin: AdminClient
@@ -49,11 +51,12 @@ export async function startEmulator (options: EmulatorOptions = {}): Promise<Run
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.port
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
-  const admin = new AdminClient(url, { adminToken: config.adminToken })
+  const url = `${app.tls === undefined ? 'http' : 'https'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+  const admin = new AdminClient(url, { adminToken: config.adminToken, ca: app.tls?.certificate })
   return {
     url,
     port,
+    certificate: app.tls?.certificate,
     admin,
     app,
     seed: (records) => admin.seed(records),

@@ -49,8 +49,10 @@ async function main (argv: string[]): Promise<void> {
   if (slot !== undefined) followPrimary(grace.close, () => closing)
   const urls = await listenQuietly(app, config.host, config.port)
   // With --workers the primary prints one ready line for all of them.
-  if (slot !== undefined) reportReady(urls)
-  else if (config.logLevel !== 'silent') process.stdout.write(readyLine(urls, process.stdout.isTTY === true))
+  // The ready line names a generated certificate, which clients must trust to connect.
+  const certificateFile = app.tls?.certificateFile
+  if (slot !== undefined) reportReady(urls, certificateFile)
+  else if (config.logLevel !== 'silent') process.stdout.write(readyLine(urls, process.stdout.isTTY === true, { certificateFile }))
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { ServerResponse, type IncomingMessage } from 'node:http'
 import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
@@ -7,7 +7,7 @@ import { createDecide } from '../src/pipeline/decide.js'
 import { createFastPath, type FastPath } from '../src/pipeline/fast-path.js'
 import { handedOver } from '../src/pipeline/hand-over.js'
 import { plainLookupKey } from '../src/wire/http.js'
-import { build, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from './helper.js'
+import { build, DOC_BODY, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from './helper.js'
 import { rawExchange, requestBytes, type RawResponse } from './net/raw-http.js'
 
 // The fast path answers the plain successful lookup outside Fastify's request lifecycle. These
@@ -65,8 +65,19 @@ function comparable (res: RawResponse | undefined): unknown {
   }
 }
 
-t.test('answers, journal, metrics, fault counters and log lines are those of the Fastify path', async (t) => {
-  const config: Partial<Config> = {}
+/** The emulator as plain HTTP, and over TLS with CORS on and every request sent from a page. */
+const VARIANTS: Array<{ name: string, config: Partial<Config>, headers: Array<[string, string]> }> = [
+  { name: 'http', config: {}, headers: [] },
+  { name: 'https, --cors, from a page', config: { tls: 'self-signed', cors: 'http://localhost:5173' }, headers: [['Origin', 'http://localhost:5173']] }
+]
+
+for (const variant of VARIANTS) {
+  t.test(`answers, journal, metrics, fault counters and log lines are those of the Fastify path (${variant.name})`, async (t) => {
+    await compareWithFastify(t, variant.config, variant.headers)
+  })
+}
+
+async function compareWithFastify (t: Test, config: Partial<Config>, extraHeaders: Array<[string, string]>): Promise<void> {
   const fast = await serve(t, true, config)
   const slow = await serve(t, false, config)
   const rule = { id: 'second-call', match: { project_id: 'faultproject' }, action: { status: 503 }, after: 1, times: 1 }
@@ -76,8 +87,8 @@ t.test('answers, journal, metrics, fault counters and log lines are those of the
   }
   for (const r of REQUESTS) {
     // Connection: close rather than a half-close, which would end a delayed answer before it is sent.
-    const bytes = requestBytes(r.method ?? 'GET', r.target, [...r.headers, ['Connection', 'close']], r.body)
-    const [a, b] = await Promise.all([fast, slow].map(({ port }) => rawExchange(port, bytes, { methods: [r.method ?? 'GET'], end: false })))
+    const bytes = requestBytes(r.method ?? 'GET', r.target, [...r.headers, ...extraHeaders, ['Connection', 'close']], r.body)
+    const [a, b] = await Promise.all([fast, slow].map(({ app, port }) => rawExchange(port, bytes, { methods: [r.method ?? 'GET'], end: false, ca: app.tls?.certificate })))
     t.same(comparable(a.responses[0]), comparable(b.responses[0]), r.name)
     t.ok(a.responses[0] !== undefined, `${r.name}: answered`)
   }
@@ -97,7 +108,7 @@ t.test('answers, journal, metrics, fault counters and log lines are those of the
     .map((l) => ({ ...l, time: '<time>', reqId: '<id>', responseTime: '<ms>', pid: '<pid>' }))
   t.same(requestLines(fast), requestLines(slow), 'log lines')
   t.equal(requestLines(fast).filter((l) => (l as { msg: string }).msg === 'request').length, REQUESTS.length, 'a request line for every request')
-})
+}
 
 t.test('the documented answer over a socket, header by header', async (t) => {
   const { port } = await serve(t, true, {})
@@ -105,6 +116,25 @@ t.test('the documented answer over a socket, header by header', async (t) => {
   t.equal(res.status, 200)
   t.same(res.headerLines.map((l) => l.split(':')[0]), ['x-request-id', 'content-type', 'content-length', 'Date', 'Connection', 'Keep-Alive'])
   t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+})
+
+t.test('over TLS the fast path answers the documented lookup, with its CORS headers', async (t) => {
+  const { app, port } = await serve(t, true, { tls: 'self-signed', cors: '*' })
+  // The fast path alone hands writeHead a flat array of headers (Fastify passes an object).
+  const writeHead = ServerResponse.prototype.writeHead
+  let flatHeads = 0
+  ServerResponse.prototype.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    if (Array.isArray(args[1])) flatHeads++
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args)
+  } as typeof writeHead
+  t.teardown(() => { ServerResponse.prototype.writeHead = writeHead })
+  const { responses: [res] } = await rawExchange(port, requestBytes('GET', DOC, [HOST, TOKEN, ['Origin', 'http://localhost:5173']]), { ca: app.tls!.certificate })
+  t.equal(flatHeads, 1, 'answered by the fast path')
+  t.equal(res.status, 200)
+  t.equal(res.body.toString(), DOC_BODY)
+  t.same(res.headerLines.map((l) => l.split(':')[0]), ['x-request-id', 'access-control-allow-origin', 'access-control-allow-credentials',
+    'access-control-expose-headers', 'vary', 'content-type', 'content-length', 'Date', 'Connection', 'Keep-Alive'])
+  t.equal(res.headers['access-control-allow-origin'], 'http://localhost:5173')
 })
 
 t.test('strict auth: a failure counts once towards the lockout', async (t) => {
@@ -156,10 +186,10 @@ t.test('a store that throws leaves the request to Fastify with the decisions alr
 
   const afterFault = request()
   t.equal(failing('fault')(afterFault, unanswered), false)
-  t.same(handedOver(afterFault)?.decisions, { auth: { scheme: 'token', principal: 'token', ok: true } }, 'the fault decision is taken again by Fastify')
+  t.same(handedOver(afterFault)?.decisions, { cors: null, auth: { scheme: 'token', principal: 'token', ok: true } }, 'the fault decision is taken again by Fastify')
   t.match(handedOver(afterFault)?.call.id, /^[0-9a-f]{32}$/, 'the request keeps its id')
   const afterBody = request()
   t.equal(failing('body')(afterBody, unanswered), false)
-  t.same(handedOver(afterBody)?.decisions, { auth: { scheme: 'token', principal: 'token', ok: true }, fault: null }, 'decided: no fault')
+  t.same(handedOver(afterBody)?.decisions, { cors: null, auth: { scheme: 'token', principal: 'token', ok: true }, fault: null }, 'decided: no fault')
   t.equal(recorded, 0, 'nothing recorded')
 })

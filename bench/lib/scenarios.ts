@@ -18,6 +18,8 @@ export interface Scenario {
   /** Command-line flags of the emulator (or the baseline script's). */
   flags: string[]
   server: Omit<ServerSpec, 'logFile'>
+  /** `https` when the emulator serves TLS (wrk and autocannon do not verify certificates). */
+  scheme?: 'https'
   /** What the load generator sends; called before every measurement (a signature must be fresh). */
   load: (port: number) => Omit<LoadSpec, 'url' | 'durationS' | 'connections'> & { path: string }
 }
@@ -92,6 +94,10 @@ export function scenarios ({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeys
     { id: 'baseline', label: 'bare Fastify, same 200 body', flags: [], server: { name: 'baseline', args: [bareJs, '{port}'], ...ready }, load: () => ({ path: DOC_PATH }) },
     emulator('a-info', '(a) default config, log level info', []),
     emulator('a-warn', '(a) default config, log level warn', warn),
+    {
+      ...emulator('a-tls', '(a) at warn over HTTPS (--tls self-signed, P-256; keep-alive, so few handshakes)', [...warn, '--tls', 'self-signed', '--tls-cert-out', join(dir, 'tls-cert.pem')]),
+      scheme: 'https'
+    },
     emulator('b', '(b) (a at warn) + 20 non-matching fault rules', [...warn, '--faults', faultsFile]),
     emulator('c', '(c) --auth strict, AK/SK-signed requests', [...warn, '--auth', 'strict', '--credentials', credentialsFile],
       (port) => ({ path: DOC_PATH, headers: signedHeaders(port, DOC_PATH) })),
@@ -116,4 +122,4 @@ export function scenarios ({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeys
 export const FIRST_ROUND_ONLY: ReadonlySet<string> = new Set(['c-fresh'])
 
 /** The measuring order of one round: the baseline again halfway, so every ratio has a near neighbour. */
-export const ROUND_ORDER = ['baseline', 'a-info', 'a-warn', 'b', 'c', 'c-fresh', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2']
+export const ROUND_ORDER = ['baseline', 'a-info', 'a-warn', 'a-tls', 'b', 'c', 'c-fresh', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2']

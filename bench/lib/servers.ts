@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { openSync, readdirSync, readFileSync } from 'node:fs'
+import { get as httpsGet } from 'node:https'
 import { createServer } from 'node:net'
 
 export interface Server {
@@ -22,6 +23,8 @@ export interface ServerSpec {
   readyHeaders?: Record<string, string>
   /** Where stdout and stderr go: a file, as a container runtime would collect them. */
   logFile: string
+  /** The server speaks HTTPS (a self-signed certificate: readiness probes do not verify it). */
+  tls?: boolean
 }
 
 /** A free port on 127.0.0.1, chosen by the OS. */
@@ -38,6 +41,7 @@ export async function freePort (): Promise<number> {
 
 /** One GET; resolves with the status, or 0 when nothing answered. */
 export async function getStatus (url: string, headers: Record<string, string> = {}): Promise<number> {
+  if (url.startsWith('https:')) return await getStatusTls(url, headers)
   try {
     const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) })
     await res.arrayBuffer()
@@ -45,6 +49,15 @@ export async function getStatus (url: string, headers: Record<string, string> = 
   } catch {
     return 0
   }
+}
+
+/** getStatus over HTTPS without verifying the certificate: fetch() cannot be told to trust one. */
+function getStatusTls (url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpsGet(url, { headers, rejectUnauthorized: false, timeout: 2000 }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)) })
+    req.on('timeout', () => req.destroy())
+    req.on('error', () => resolve(0))
+  })
 }
 
 function children (pid: number): number[] {
@@ -76,7 +89,7 @@ export async function startServer (spec: ServerSpec): Promise<Server> {
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', out, out]
   })
-  const url = `http://127.0.0.1:${port}`
+  const url = `${spec.tls === true ? 'https' : 'http'}://127.0.0.1:${port}`
   const deadline = Date.now() + 60_000
   while (await getStatus(url + spec.readyPath, spec.readyHeaders) !== 200) {
     if (child.exitCode !== null) throw new Error(`${spec.name} exited ${child.exitCode} at start; see ${spec.logFile}`)

@@ -7,6 +7,7 @@ import { openDb } from '../store/db.js'
 import { claimDatabase } from '../store/lock.js'
 import { loadFixtures } from '../store/fixtures.js'
 import { readyLine } from '../lifecycle/ready-line.js'
+import { readTlsFiles, resolveTls } from '../tls/material.js'
 import { isReadyMessage, isStartFailedMessage, SHUTDOWN, WORKER_ENV } from './worker.js'
 
 // More than MAX_CRASHES deaths within the window is not one unlucky request but a broken setup:
@@ -21,13 +22,16 @@ const say = (line: string): void => { process.stderr.write(`wks-emulator: ${line
  * fixtures and the start-up fault rules. Inputs are checked here too, so a bad file or credential is
  * one line from one process rather than one per worker.
  */
-export function prepareDatabase (config: Config): void {
+export async function prepareDatabase (config: Config): Promise<void> {
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   createAuthenticator(config)
+  const tlsFiles = readTlsFiles(config)
   const db = openDb(config.db, { shared: true })
   try {
     createEmulatorState(db, config, fixtures, startupFaults)
+    // The self-signed pair is made and its file written once, so every worker serves the same one.
+    await resolveTls(config, db, tlsFiles)
   } finally {
     db.close()
   }
@@ -42,7 +46,7 @@ export async function runPrimary (config: Config): Promise<number> {
   // Held until the primary exits: no other emulator, single or cluster, starts on this file meanwhile.
   const claim = claimDatabase(config.db)
   try {
-    prepareDatabase(config)
+    await prepareDatabase(config)
     return await serve(config)
   } finally {
     claim.release()
@@ -86,7 +90,8 @@ async function serve (config: Config): Promise<number> {
         }
         // One ready line, once every worker of the first start listens; replacements say nothing.
         if (!isReadyMessage(message) || !waitingFor.delete(slot) || waitingFor.size > 0 || stopping) return
-        if (config.logLevel !== 'silent') process.stdout.write(readyLine(message.urls, process.stdout.isTTY === true))
+        const workerPids = [...live].map((w) => w.process.pid!)
+        if (config.logLevel !== 'silent') process.stdout.write(readyLine(message.urls, process.stdout.isTTY === true, { certificateFile: message.certificateFile, workerPids }))
       })
       worker.once('exit', (code, signal) => {
         live.delete(worker)

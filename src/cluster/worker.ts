@@ -35,7 +35,7 @@ export function followPrimary (close: () => void, isClosing: () => boolean): voi
 /** The IPC message a worker sends once it listens, with its URLs: the primary prints one ready line. */
 export const READY = 'wks-emulator:ready'
 
-export interface ReadyMessage { type: typeof READY, urls: string[] }
+export interface ReadyMessage { type: typeof READY, urls: string[], certificateFile?: string }
 
 export const isReadyMessage = (message: unknown): message is ReadyMessage =>
   typeof message === 'object' && message !== null && (message as ReadyMessage).type === READY
@@ -55,6 +55,6 @@ export function reportStartFailure (line: string, then: () => void): void {
 }
 
 /** Tells the primary this worker listens, and where. */
-export function reportReady (urls: string[]): void {
-  process.send?.({ type: READY, urls } satisfies ReadyMessage)
+export function reportReady (urls: string[], certificateFile?: string): void {
+  process.send?.({ type: READY, urls, certificateFile } satisfies ReadyMessage)
 }

@@ -2,12 +2,18 @@ import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'nod
 import type { Duplex } from 'node:stream'
 import { errors } from '../errors.js'
 import type { ServerLimits } from '../limits.js'
+import type { TlsPair } from '../tls/self-signed.js'
 import { rawErrorResponse } from './error-handler.js'
 import { JSON_TYPE, REQUEST_ID_HEADER } from '../wire/http.js'
 import { newRequestId } from '../wire/request-id.js'
 
-/** Fastify's server options for the limits: its own timeouts, and Node's through `http`. */
-export function serverOptions (limits: ServerLimits) {
+/**
+ * Fastify's server options for the limits: its own timeouts, and Node's through `http`, or through
+ * `https` with the key and certificate when serving TLS (Fastify hands Node one or the other).
+ * HTTPS is HTTP/1.1 only: no ALPN, so no client negotiates HTTP/2 with a server that would answer
+ * it outside the fast path and the catalogue's error handling.
+ */
+export function serverOptions (limits: ServerLimits, tls?: TlsPair) {
   const http: ServerOptions = {
     maxHeaderSize: limits.maxHeaderBytes,
     headersTimeout: limits.headersTimeoutMs,
@@ -21,7 +27,7 @@ export function serverOptions (limits: ServerLimits) {
     connectionTimeout: limits.idleTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
-    http
+    ...(tls === undefined ? { http } : { https: { ...http, key: tls.key, cert: tls.cert } })
   }
 }
 

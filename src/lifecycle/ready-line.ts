@@ -2,11 +2,19 @@ import { hostname } from 'node:os'
 import type { FastifyInstance } from 'fastify'
 import { VERSION } from '../version.js'
 
-/** The URLs a listening app answers on, one per bound address (IPv6 in brackets). */
+/** The URLs a listening app answers on, one per bound address (IPv6 in brackets), https with TLS. */
 export function listeningUrls (app: FastifyInstance): string[] {
+  const scheme = app.tls === undefined ? 'http' : 'https'
   return app.addresses().map((bound) => typeof bound === 'string'
     ? bound
-    : `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`)
+    : `${scheme}://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`)
+}
+
+export interface ReadyDetails {
+  /** The self-signed certificate clients must trust (`--tls self-signed`). */
+  certificateFile?: string
+  /** With --workers, the workers' pids (the line itself carries the primary's). */
+  workerPids?: number[]
 }
 
 /**
@@ -15,10 +23,11 @@ export function listeningUrls (app: FastifyInstance): string[] {
  * terminal reads plain text; anything else (CI, Docker, a test harness) gets one JSON line shaped
  * like the log's own, with the URLs as an array.
  */
-export function readyLine (urls: readonly string[], tty: boolean, now = Date.now()): string {
-  const msg = `Server listening at ${urls.join(' and ')}`
+export function readyLine (urls: readonly string[], tty: boolean, { certificateFile, workerPids }: ReadyDetails = {}, now = Date.now()): string {
+  const msg = `Server listening at ${urls.join(' and ')}${certificateFile === undefined ? '' : ` (self-signed TLS certificate: ${certificateFile})`}`
   if (tty) return `${msg} (wks-emulator ${VERSION})\n`
-  return JSON.stringify({ level: 30, time: now, pid: process.pid, hostname: hostname(), msg, urls, version: VERSION }) + '\n'
+  const line = { level: 30, time: now, pid: process.pid, hostname: hostname(), msg, urls, version: VERSION, certificate_file: certificateFile, worker_pids: workerPids }
+  return JSON.stringify(line) + '\n'
 }
 
 /**

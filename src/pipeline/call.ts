@@ -24,6 +24,8 @@ export interface Call {
  * undefined is still to take (by the next entrance, when one hands the request over).
  */
 export interface Decisions {
+  /** The CORS headers of the answer, whatever it is (`--cors`; null: none). Taken first, so a refusal carries them. */
+  cors?: Readonly<Record<string, string>> | null
   auth?: AuthVerdict
   /** null: decided, no fault. */
   fault?: FaultDecision | null

@@ -1,4 +1,6 @@
 import type { Authenticator } from '../auth/types.js'
+import { apiResponseHeaders } from '../cors/decide.js'
+import type { CorsPolicy } from '../cors/policy.js'
 import type { FaultDecider } from '../faults/decider.js'
 import type { Call, Decisions } from './call.js'
 
@@ -10,12 +12,15 @@ import type { Call, Decisions } from './call.js'
 export type Decide = (call: Call, taken: Decisions) => Decisions
 
 export interface DecideSteps {
+  /** `--cors`; undefined: off. */
+  cors?: CorsPolicy
   authenticate: Authenticator
   decideFault: FaultDecider
 }
 
-export function createDecide ({ authenticate, decideFault }: DecideSteps): Decide {
+export function createDecide ({ cors, authenticate, decideFault }: DecideSteps): Decide {
   return (call, taken) => {
+    if (taken.cors === undefined) taken.cors = apiResponseHeaders(cors, call.headers.origin) ?? null
     taken.auth ??= authenticate(call)
     if (!taken.auth.ok) return taken
     if (taken.fault === undefined) taken.fault = decideFault(call.key, call.headers) ?? null

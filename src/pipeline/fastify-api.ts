@@ -103,7 +103,12 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
     const decisions = handedOver(request.raw)?.decisions ?? {}
     request.call = call
     request.decisions = decisions
-    decide(call, decisions)
+    try {
+      decide(call, decisions)
+    } finally {
+      // Set even when a later step throws, so the page can read that error too.
+      if (decisions.cors) reply.headers(decisions.cors)
+    }
     const verdict = decisions.auth!
     if (verdict.error !== undefined) {
       if (verdict.reason !== undefined) request.log.info({ auth: authOutcome(verdict), reason: verdict.reason }, 'authentication refused')

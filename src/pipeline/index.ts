@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Authenticator } from '../auth/types.js'
+import type { CorsPolicy } from '../cors/policy.js'
 import type { FaultDecider } from '../faults/decider.js'
 import type { Journal } from '../journal/journal.js'
 import type { Metrics } from '../metrics/metrics.js'
@@ -33,6 +34,8 @@ export interface Pipeline {
 }
 
 export interface PipelineOptions {
+  /** `--cors`; undefined: off. Preflights never reach the pipeline: they are not API calls. */
+  cors?: CorsPolicy
   authenticate: Authenticator
   decideFault: FaultDecider
   journal: Journal
@@ -42,10 +45,10 @@ export interface PipelineOptions {
   logRequests: boolean
 }
 
-export function createPipeline ({ authenticate, decideFault, journal, metrics, log, logRequests }: PipelineOptions): Pipeline {
+export function createPipeline ({ cors, authenticate, decideFault, journal, metrics, log, logRequests }: PipelineOptions): Pipeline {
   const listeners: RecordedListener[] = []
   return {
-    decide: createDecide({ authenticate, decideFault }),
+    decide: createDecide({ cors, authenticate, decideFault }),
     record: createRecord({ journal, metrics, log, logRequests, listeners }),
     needsBody: authenticate.needsBody === true,
     subscribe (listener) {

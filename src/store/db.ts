@@ -88,7 +88,9 @@ const MIGRATIONS: Array<string | ((db: Db) => void)> = [
       '(SELECT 1 FROM base b WHERE b.project_id = t.project_id AND b.transaction_id = t.transaction_id)').all()
     for (const r of displaced) put(r.project_id, r.transaction_id, r.body)
     db.exec('DROP TABLE transactions')
-  }
+  },
+  // The --tls self-signed pair, kept with the data so clients that trust it go on trusting it.
+  'CREATE TABLE tls_identity (name TEXT PRIMARY KEY, key TEXT NOT NULL, cert TEXT NOT NULL) WITHOUT ROWID'
 ]
 
 /** The schema version this emulator writes. */

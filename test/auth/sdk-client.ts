@@ -2,6 +2,7 @@ import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/BasicCr
 import type { ICredential } from '@huaweicloud/huaweicloud-sdk-core/auth/ICredential.js'
 import { ClientBuilder } from '@huaweicloud/huaweicloud-sdk-core/ClientBuilder.js'
 import type { HcClient, HttpRequestOptions } from '@huaweicloud/huaweicloud-sdk-core/HcClient.js'
+import type { ClientOptions } from '@huaweicloud/huaweicloud-sdk-core/http/DefaultHttpClient.js'
 import type { IHttpRequest } from '@huaweicloud/huaweicloud-sdk-core/http/IHttpRequest.js'
 import { Logger4jInstance } from '@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger.js'
 import type { SdkResponse } from '@huaweicloud/huaweicloud-sdk-core/SdkResponse.js'
@@ -14,13 +15,16 @@ export { ServiceResponseException } from '@huaweicloud/huaweicloud-sdk-core/exce
 // WKS_TEST_SDK_LOG=1 to see it.
 if (!process.env.WKS_TEST_SDK_LOG) Logger4jInstance.level = 'off'
 
-/** An HcClient as a service SDK's ClientBuilder makes it: endpoint overridden, no region (no IAM calls). */
-export function sdkClient (endpoint: string, credential: ICredential): HcClient {
+/**
+ * An HcClient as a service SDK's ClientBuilder makes it: endpoint overridden, no region (no IAM
+ * calls). `axiosRequestConfig` is the core's own way to pass e.g. an https.Agent trusting a CA.
+ */
+export function sdkClient (endpoint: string, credential: ICredential, axiosRequestConfig?: ClientOptions['axiosRequestConfig']): HcClient {
   return new ClientBuilder<HcClient>((client) => client)
     .withCredential(credential)
     .withEndpoint(endpoint)
     // A custom user agent keeps build() from writing ~/.huaweicloud/application_id.
-    .withOptions({ customUserAgent: 'wks-emulator-tests' })
+    .withOptions({ customUserAgent: 'wks-emulator-tests', axiosRequestConfig })
     .build()
 }
 

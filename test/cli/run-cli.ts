@@ -17,7 +17,7 @@ export async function startCli (t: Test, args: string[] = [], env: Record<string
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line within ${timeoutMs / 1000} s: ${out}`)), timeoutMs)
     child.stdout!.on('data', () => {
-      const match = /Server listening at (http:\/\/[^"\s]+)/.exec(out)
+      const match = /Server listening at (https?:\/\/[^"\s]+)/.exec(out)
       if (match) { clearTimeout(timer); resolve(match[1]) }
     })
     exited.then((code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${out}`)) })

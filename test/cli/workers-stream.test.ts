@@ -8,7 +8,7 @@ import { startCli } from './run-cli.js'
 
 t.test('--workers 2: one stream shows the requests every worker answered', async (t) => {
   const db = join(mkdtempSync(join(tmpdir(), 'wks-stream-')), 'shared.sqlite')
-  const server = await startCli(t, ['--workers', '2', '--db', db, '--log-level', 'info', '--unknown-transaction', 'empty'])
+  const server = await startCli(t, ['--workers', '2', '--db', db, '--log-level', 'info', '--unknown-transaction', 'empty'], {}, 30_000)
   for (let i = 0; i < 400 && (server.output().match(/Server listening at/g) ?? []).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25))
 
   const controller = new AbortController()

@@ -1,15 +1,18 @@
 import t from 'tap'
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { parseDockerfile } from './dockerfile-model.js'
 import { replayBuild } from './replay.js'
 import { containerEnv, startContainer, waitHealthy } from './container.js'
 import { hostUser } from './users.js'
 
+const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const DOC = '/v2/a4a5d4098fb4474fa22cd05f897d6b99/statistics/metrics/access-stages?transaction_id=3f0c2a7e-9b1d-4c5e-8f6a-2d4b6c8e0a11'
 
@@ -68,4 +71,27 @@ t.test('the Dockerfile builds, starts as its USER, turns healthy and stops clean
   const stopped = await container.stop()
   t.equal(stopped.code, 0, 'SIGTERM through the ENTRYPOINT exits 0', { output: stopped.output })
   t.ok(existsSync(join(data, 'emulator.sqlite')), 'the database file was written under /data')
+
+  // HTTPS from PEM files on a mounted volume (`-v ./certs:/certs:ro`), made the usual way with openssl.
+  const certs = join(image.root, 'certs')
+  mkdirSync(certs)
+  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(certs, 'key.pem'), '-out', join(certs, 'cert.pem')])
+  const tlsEnv = containerEnv(image, {
+    WKS_EMULATOR_PORT: String(port),
+    WKS_EMULATOR_TLS_CERT: join(certs, 'cert.pem'),
+    WKS_EMULATOR_TLS_KEY: join(certs, 'key.pem')
+  })
+  chmodSync(join(certs, 'key.pem'), 0o600)
+  const unreadable = await startContainer(image, tlsEnv).done
+  t.equal(unreadable.code, 2, 'a key the USER cannot read stops start-up')
+  t.match(unreadable.output, `cannot read --tls-key ${join(certs, 'key.pem')}: not readable by uid ${user.uid}`)
+  chmodSync(join(certs, 'key.pem'), 0o644)
+  const secure = startContainer(image, tlsEnv)
+  t.teardown(() => { if (!secure.exited()) process.kill(secure.pid, 'SIGKILL') })
+  await waitHealthy(image, tlsEnv, secure)
+  t.pass('HEALTHCHECK passed over https')
+  const { stdout } = await run('curl', ['-sS', '--cacert', join(certs, 'cert.pem'), '-H', 'X-Auth-Token: t', `https://localhost:${port}${DOC}`])
+  t.match(JSON.parse(stdout), { username: 'user001' }, 'the documented example over https')
+  t.equal((await secure.stop()).code, 0)
 })

@@ -74,3 +74,12 @@ t.test('against the real CLI with an admin token: healthy with the token only', 
   t.equal((await healthcheck({ WKS_EMULATOR_PORT: port, WKS_EMULATOR_ADMIN_TOKEN: 'tok-123' })).code, 0)
   t.equal((await healthcheck({ WKS_EMULATOR_PORT: port })).code, 1, 'the control plane refuses a probe without the token')
 })
+
+t.test('with TLS set by variables the probe speaks HTTPS to the same port, whatever the certificate names', async (t) => {
+  const server = await startCli(t, [], { WKS_EMULATOR_TLS: 'self-signed', WKS_EMULATOR_TLS_SAN: 'emulator.internal' })
+  const port = new URL(server.url).port
+  t.match(server.url, /^https:/)
+  t.equal((await healthcheck({ WKS_EMULATOR_PORT: port, WKS_EMULATOR_TLS: 'self-signed' })).code, 0)
+  const plain = await healthcheck({ WKS_EMULATOR_PORT: port })
+  t.equal(plain.code, 1, 'plain HTTP to the HTTPS port is not healthy')
+})

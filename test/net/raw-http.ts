@@ -1,4 +1,5 @@
 import { connect } from 'node:net'
+import { connect as connectTls } from 'node:tls'
 
 /** One HTTP response as read off the wire, headers lower-cased. */
 export interface RawResponse {
@@ -25,23 +26,26 @@ export interface RawOptions {
   end?: boolean
   /** Methods of the requests sent, in order: a HEAD response has no body whatever its headers say. */
   methods?: string[]
+  /** Speak TLS, trusting this PEM certificate (the server's name is taken to be localhost). */
+  ca?: string
 }
 
 /**
- * Writes bytes on a fresh TCP connection and reads until the server closes it (or the timeout).
+ * Writes bytes on a fresh TCP (or TLS) connection and reads until the server closes it (or the timeout).
  * No HTTP client sits in between, so anything can be sent: invalid header bytes, raw paths,
  * pipelined or truncated requests.
  */
 export function rawExchange (port: number, bytes: Buffer | string, options: RawOptions = {}): Promise<RawExchange> {
-  const { timeoutMs = 5000, end = true, methods = [] } = options
+  const { timeoutMs = 5000, end = true, methods = [], ca } = options
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let error: string | undefined
     let timedOut = false
-    const socket = connect(port, '127.0.0.1', () => {
+    const send = (): void => {
       socket.write(bytes)
       if (end) socket.end()
-    })
+    }
+    const socket = ca === undefined ? connect(port, '127.0.0.1', send) : connectTls({ port, host: '127.0.0.1', servername: 'localhost', ca }, send)
     const timer = setTimeout(() => { timedOut = true; socket.destroy() }, timeoutMs)
     socket.on('data', (d: Buffer) => chunks.push(d))
     socket.on('error', (err: NodeJS.ErrnoException) => { error = err.code ?? err.message })

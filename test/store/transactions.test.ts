@@ -42,5 +42,5 @@ t.test('putMany is all-or-nothing', async (t) => {
 t.test('migrations record user_version', async (t) => {
   const db = openDb(':memory:')
   t.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION)
-  t.equal(SCHEMA_VERSION, 3)
+  t.equal(SCHEMA_VERSION, 4)
 })

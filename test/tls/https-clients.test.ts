@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { Agent } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import t from 'tap'
+import { startEmulator } from '../../src/index.js'
+import { akskCredential, sdkClient, showUserAccessStages } from '../auth/sdk-client.js'
+import { DOC_BODY, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from '../helper.js'
+
+// HTTPS clients as users run them against `--tls self-signed`: the official Node SDK core with the
+// generated certificate trusted (strict AK/SK: the signed Host carries the port) and with
+// verification off, and curl --cacert.
+
+const run = promisify(execFile)
+const AK = { ak: 'TLSAK', sk: 'tls-secret-key', projectId: DOC_PROJECT }
+const CREDENTIALS = JSON.stringify({ aksk: [{ ak: AK.ak, sk: AK.sk }], tokens: [] })
+
+t.test('--tls self-signed serves the SDK, curl and the journal over https on the same port', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wks-tls-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const certFile = join(dir, 'emulator-cert.pem')
+  const emulator = await startEmulator({ tls: 'self-signed', tlsCertOut: certFile, auth: 'strict', credentials: JSON.parse(CREDENTIALS) })
+  t.teardown(() => emulator.close())
+  t.match(emulator.url, /^https:\/\/127\.0\.0\.1:\d+$/)
+  const ca = readFileSync(certFile, 'utf8')
+  t.equal(ca, emulator.certificate, 'the certificate served is the one written for clients')
+
+  await t.test('SDK core, strict verification with the certificate trusted', async (t) => {
+    const client = sdkClient(emulator.url, akskCredential(AK), { httpsAgent: new Agent({ ca }) })
+    const body = await showUserAccessStages(client, DOC_TRANSACTION)
+    t.same({ ...body, httpStatusCode: undefined }, { ...JSON.parse(DOC_BODY), httpStatusCode: undefined })
+    t.equal(body.httpStatusCode, 200)
+    const [entry] = await emulator.requests({ transaction_id: DOC_TRANSACTION })
+    t.match(entry, { status: 200, auth: { scheme: 'aksk', principal: AK.ak, ok: true } }, 'signed over https, verified, journalled')
+  })
+
+  await t.test('SDK core with verification off', async (t) => {
+    const client = sdkClient(emulator.url, akskCredential(AK), { httpsAgent: new Agent({ rejectUnauthorized: false }) })
+    t.equal((await showUserAccessStages(client, DOC_TRANSACTION)).username, 'user001')
+  })
+
+  await t.test('SDK core trusting nothing extra refuses the certificate', async (t) => {
+    const client = sdkClient(emulator.url, akskCredential(AK))
+    await t.rejects(showUserAccessStages(client, DOC_TRANSACTION), /self-signed certificate/)
+  })
+
+  await t.test('curl --cacert, by IP and by localhost', async (t) => {
+    const port = new URL(emulator.url).port
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const url = `https://${host}:${port}${stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`)}`
+      // Strict auth wants a signature; the control plane never does.
+      const { stdout } = await run('curl', ['-sS', '--cacert', certFile, `https://${host}:${port}/_emulator/transactions/${DOC_PROJECT}/${DOC_TRANSACTION}`])
+      t.equal(JSON.parse(stdout).username, 'user001', host)
+      const refused = await run('curl', ['-sS', '--cacert', certFile, url])
+      t.equal(JSON.parse(refused.stdout).error_code, 'APIGW.0301', `${host}: the API's own 401 over https`)
+    }
+    const untrusted = await run('curl', ['-sS', `https://127.0.0.1:${port}/_emulator/health`]).catch((err: { code: number }) => err)
+    t.equal((untrusted as { code: number }).code, 60, 'curl without --cacert: the certificate is not trusted (60)')
+  })
+})
+
+t.test('--tls-cert/--tls-key serve a certificate made elsewhere', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wks-tls-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')])
+  const emulator = await startEmulator({ tlsCert: join(dir, 'cert.pem'), tlsKey: join(dir, 'key.pem') })
+  t.teardown(() => emulator.close())
+  const { stdout } = await run('curl', ['-sS', '--cacert', join(dir, 'cert.pem'), '-H', 'X-Auth-Token: t', `${emulator.url}${stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`)}`])
+  t.equal(stdout, DOC_BODY)
+  t.equal((await emulator.admin.health()).status, 'ok', 'the admin client trusts the served certificate')
+})
