@@ -10,9 +10,11 @@ import { DEFAULT_LIMITS, type ServerLimits } from './limits.js'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './http/error-handler.js'
 import { compileSerializersOnFirstUse } from './http/lazy-serializer.js'
 import { guardDescriptors } from './http/descriptor-limit.js'
-import { installProtocolAnswers, serverOptions } from './http/server-options.js'
+import { serverOptions } from './http/server-options.js'
+import { createServerSet, sayWhichAddress, type ServerSet } from './http/servers.js'
 import { installRequestLog, loggerOptions, requestsLogged } from './logging/logger-options.js'
 import { requestLoggerFactory } from './logging/request-logger.js'
+import { bufferedStdout } from './logging/stdout-destination.js'
 import { createEmulatorState } from './emulator-state.js'
 import { installCors, withCorsHeaders } from './cors/hook.js'
 import { parseCorsOrigins } from './cors/policy.js'
@@ -21,7 +23,7 @@ import { installGracefulClose } from './lifecycle/graceful-close.js'
 import { loadFaultRules } from './faults/load.js'
 import { createMetrics } from './metrics/metrics.js'
 import { createPipeline } from './pipeline/index.js'
-import { createFastPath, putInFront } from './pipeline/fast-path.js'
+import { createFastPath } from './pipeline/fast-path.js'
 import { installApiEntrance } from './pipeline/fastify-api.js'
 import { handedOver } from './pipeline/hand-over.js'
 import { accessStagesRoute } from './routes/access-stages.js'
@@ -33,6 +35,8 @@ import { openDb, type Db } from './store/db.js'
 import { claimDatabase } from './store/lock.js'
 import { loadFixtures } from './store/fixtures.js'
 import { createFindBody } from './store/lookup.js'
+import { createDriftDetector } from './upstream/drift.js'
+import { createForwarding, loadUpstreamAuth } from './upstream/setup.js'
 import { readTlsFiles, resolveTls, type TlsSetup } from './tls/material.js'
 import { hostMissing, REQUEST_ID_HEADER } from './wire/http.js'
 import { newRequestId } from './wire/request-id.js'
@@ -51,10 +55,10 @@ export interface BuildOptions {
   seedState?: boolean
   /** Connection limits other than the defaults (tests shorten the timeouts). */
   limits?: Partial<ServerLimits>
-  /** False sends every request through Fastify (the fast path's own test compares the two). */
-  fastPath?: boolean
   /** The built dashboard's folder (default dist/ui/ of the package). */
   dashboardDir?: string
+  /** The set that makes the servers Fastify listens on (tests pass one to look at them). */
+  servers?: ServerSet
 }
 
 /** Builds the emulator without listening; the CLI and the tests both start it this way. */
@@ -63,6 +67,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
   const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   const authenticate = createAuthenticator(config)
+  const upstreamAuth = loadUpstreamAuth(config)
   const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
   const tlsFiles = readTlsFiles(config)
 
@@ -80,8 +85,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     throw err
   }
 
+  // JSON lines on stdout in batches, unless a test captures them or a person reads them at a terminal.
+  const stdout = options.logStream === undefined && !process.stdout.isTTY && config.logLevel !== 'silent' ? bufferedStdout() : undefined
+  const servers = options.servers ?? createServerSet()
   const app = Fastify({
-    logger: loggerOptions(config, options.logStream),
+    logger: loggerOptions(config, options.logStream ?? stdout?.stream),
     logController: new LogController({ disableRequestLogging: true }),
     // A request the fast path handed over keeps the id it was given there.
     genReqId: (req) => handedOver(req)?.call.id ?? newRequestId(),
@@ -92,12 +100,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     return503OnClosing: false,
     frameworkErrors: withCorsHeaders(cors, frameworkErrors),
     clientErrorHandler,
+    serverFactory: servers.factory,
     schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
     ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits }, tls)
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.decorate('tls', tls === undefined ? undefined : { certificate: tls.cert, certificateFile: tls.certificateFile })
   app.setValidatorCompiler(validatorCompiler)
-  installProtocolAnswers(app.server)
+  // onClose hooks run last-added first: this one, added first, writes the lines the others log.
+  if (stdout !== undefined) app.addHook('onClose', async () => stdout.close())
   guardDescriptors(app.server, app.log)
 
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState })
@@ -115,7 +125,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   installCors(app, cors)
   installErrorHandling(app)
-  const metrics = createMetrics({ journalSize: () => state.journal.count(), transactions: () => state.transactions.count(), faultRules: () => state.faults.count() })
+  const drift = createDriftDetector(app.log)
+  const metrics = createMetrics({
+    journalSize: () => state.journal.count(),
+    transactions: () => state.transactions.count(),
+    faultRules: () => state.faults.count(),
+    drift: config.unknownTransaction === 'proxy' ? drift.counts : undefined
+  })
   metrics.countUnmatched(app)
   installRequestLog(app, config.logLevel, { unmatchedOnly: true })
   await app.register(swagger, swaggerOptions)
@@ -131,19 +147,28 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     logRequests: requestsLogged(config.logLevel)
   })
   const findBody = createFindBody(state.transactions, config.unknownTransaction)
+  const forwarding = createForwarding(config, {
+    auth: upstreamAuth,
+    drift,
+    recordBody: state.transactions.putBody,
+    count: metrics.upstreamResult,
+    log: app.log
+  })
+  if (forwarding !== undefined) app.addHook('onClose', async () => forwarding.close())
   await app.register(async (api) => {
     installApiEntrance(api, pipeline)
-    await api.register(accessStagesRoute, { findBody })
+    await api.register(accessStagesRoute, { findBody, forward: forwarding?.forward })
   })
   await app.register(async (control) => {
-    metrics.countRoutes(control)
+    metrics.countScope(control)
     installRequestLog(control, config.logLevel)
-    await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics })
+    await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics, drift })
     await control.register(dashboardRoutes, { dir: options.dashboardDir ?? DASHBOARD_DIR })
   })
   const trackRequests = installGracefulClose(app, config.shutdownGrace * 1000)
+  sayWhichAddress(app, config.host)
   await app.ready()
-  if (options.fastPath !== false) putInFront(app.server, createFastPath({ decide: pipeline.decide, record: pipeline.record, findBody }))
+  if (config.fastPath) servers.putInFront(createFastPath({ decide: pipeline.decide, record: pipeline.record, findBody }))
   trackRequests()
   return app
 }

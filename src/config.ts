@@ -25,7 +25,11 @@ export const ConfigSchema = Type.Object({
   credentialsJson: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON itself (env only).' })),
   lockoutThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Consecutive AK/SK failures that lock the AK (--auth strict; default 5, 0 never locks).' })),
   lockoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, description: 'How long a locked AK stays locked (default 300).' })),
-  unknownTransaction: stringEnum(['error', 'empty', 'generate'], { default: 'error', description: 'Answer for a transaction that is not stored.' }),
+  unknownTransaction: stringEnum(['error', 'empty', 'generate', 'proxy'], { default: 'error', description: 'Answer for a transaction that is not stored (proxy: ask --upstream).' }),
+  upstream: Type.Optional(Type.String({ minLength: 1, pattern: '^https?://[^\\s/?#]+[^\\s?#]*$', rule: 'expected an http:// or https:// URL without query', description: 'Base URL forwarded to by --unknown-transaction proxy, e.g. https://workspace.cn-north-4.myhuaweicloud.com.' })),
+  upstreamCredentials: Type.Optional(Type.String({ minLength: 1, description: 'Credentials JSON file (the --credentials format) whose first AK/SK, else token, signs forwarded calls.' })),
+  upstreamTimeout: Type.Integer({ minimum: 1, maximum: 300_000, default: 10_000, description: 'Milliseconds to wait for the upstream\'s answer before a 504.' }),
+  record: Type.Boolean({ default: false, description: 'Store every upstream 200 as a run-time change (--record).' }),
   journalSize: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10000, description: 'Request journal capacity (entries).' }),
   logLevel: stringEnum(LOG_LEVELS, { default: 'info', description: 'Log level.' }),
   // RFC 7235 token68 / RFC 9110 field values: a token with spaces, control or non-ASCII bytes could
@@ -34,6 +38,7 @@ export const ConfigSchema = Type.Object({
   seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0, description: 'Seed of the fault-injection PRNG.' }),
   faults: Type.Optional(Type.String({ minLength: 1, description: 'Fault rules JSON file loaded at start.' })),
   prefer: Type.Boolean({ default: true, description: 'Honour Prefer: code=/delay= request headers (--no-prefer turns off).' }),
+  fastPath: Type.Boolean({ default: true, description: 'Answer the plain successful lookup in front of Fastify (--no-fast-path sends every request through Fastify).' }),
   workers: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Processes serving one port (node:cluster); above 1 needs a file --db they share.' }),
   shutdownGrace: Type.Number({ minimum: 0, maximum: 300, default: 5, description: 'Seconds requests in flight get to finish on SIGTERM/SIGINT before they are cut.' }),
   cors: Type.Optional(Type.String({ minLength: 1, description: 'Origins allowed to call the API from a browser: a comma list (scheme://host[:port]) or *; the control plane takes only listed origins.' })),
@@ -56,9 +61,9 @@ const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => '-' + c.toLo
 const envName = (key: string): string => 'WKS_EMULATOR_' + kebab(key).replace(/-/g, '_').toUpperCase()
 
 export const FLAGS: Flag[] = (Object.keys(ConfigSchema.properties) as ConfigKey[])
-  .filter((key) => key !== 'credentialsJson' && key !== 'prefer')
-  // The contract puts the credentials JSON itself in WKS_EMULATOR_CREDENTIALS, so the file path gets _FILE.
-  .map((key) => ({ key, flag: kebab(key), env: key === 'credentials' ? 'WKS_EMULATOR_CREDENTIALS_FILE' : envName(key) }))
+  .filter((key) => key !== 'credentialsJson' && key !== 'prefer' && key !== 'record' && key !== 'fastPath')
+  // The contract puts the credentials JSON itself in WKS_EMULATOR_CREDENTIALS, so file paths get _FILE.
+  .map((key) => ({ key, flag: kebab(key), env: key === 'credentials' || key === 'upstreamCredentials' ? `${envName(key)}_FILE` : envName(key) }))
 
 export class ConfigError extends Error {}
 
@@ -78,6 +83,7 @@ function convert (key: ConfigKey, raw: unknown, source: string): unknown {
 }
 
 function describeRule (schema: TSchema): string {
+  if (typeof schema.rule === 'string') return schema.rule
   if (Array.isArray(schema.enum)) return `expected one of ${schema.enum.join(', ')}`
   if (schema.type === 'integer') return `expected an integer from ${schema.minimum} to ${schema.maximum}`
   if (schema.type === 'number') return `expected a number from ${schema.minimum} to ${schema.maximum}`
@@ -96,12 +102,16 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv = {}): Reado
   if (env.WKS_EMULATOR_CREDENTIALS) raw.credentialsJson = env.WKS_EMULATOR_CREDENTIALS
   if (env.WKS_EMULATOR_NO_FIXTURES === 'true' || env.WKS_EMULATOR_NO_FIXTURES === '1') raw.fixtures = false
   if (env.WKS_EMULATOR_PREFER !== undefined) raw.prefer = convert('prefer', env.WKS_EMULATOR_PREFER, 'WKS_EMULATOR_PREFER')
+  if (env.WKS_EMULATOR_FAST_PATH !== undefined) raw.fastPath = convert('fastPath', env.WKS_EMULATOR_FAST_PATH, 'WKS_EMULATOR_FAST_PATH')
+  if (env.WKS_EMULATOR_RECORD !== undefined) raw.record = convert('record', env.WKS_EMULATOR_RECORD, 'WKS_EMULATOR_RECORD')
 
   const byFlag = new Map(FLAGS.map((f) => [f.flag, f]))
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '--no-fixtures') { raw.fixtures = false; continue }
     if (arg === '--no-prefer') { raw.prefer = false; continue }
+    if (arg === '--no-fast-path') { raw.fastPath = false; continue }
+    if (arg === '--record') { raw.record = true; continue }
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg)
     const flag = match ? byFlag.get(match[1]) : undefined
     // Only the flag's name is repeated: what follows `=` may be a secret typed under a mistyped name.
@@ -144,6 +154,12 @@ export function resolveConfig (partial: Partial<Record<ConfigKey, unknown>>): Re
   if (config.workers > 1 && config.db === ':memory:') {
     throw new ConfigError(`--workers ${config.workers} needs a file --db: each worker would have a :memory: database of its own`)
   }
+  if (config.unknownTransaction === 'proxy' && config.upstream === undefined) {
+    throw new ConfigError('--unknown-transaction proxy needs --upstream URL, the service to forward to')
+  }
+  if ((config.record || config.upstreamCredentials !== undefined) && config.unknownTransaction !== 'proxy') {
+    throw new ConfigError(`${config.record ? '--record' : '--upstream-credentials'} needs --unknown-transaction proxy`)
+  }
   return Object.freeze(config as Config)
 }
 
@@ -185,12 +201,17 @@ export function helpText (): string {
     ...rows,
     `  ${'--no-fixtures'.padEnd(24)} ${'WKS_EMULATOR_NO_FIXTURES=1'.padEnd(34)} Start with no seeded data.`,
     `  ${'--no-prefer'.padEnd(24)} ${'WKS_EMULATOR_PREFER=false'.padEnd(34)} Ignore Prefer: code=/delay= headers.`,
+    `  ${'--no-fast-path'.padEnd(24)} ${'WKS_EMULATOR_FAST_PATH=0'.padEnd(34)} Send every request through Fastify (for comparing; same answers, slower).`,
+    `  ${'--record'.padEnd(24)} ${'WKS_EMULATOR_RECORD=true'.padEnd(34)} With proxy: store every upstream 200 as a run-time change.`,
     `  ${' '.repeat(24)} ${'WKS_EMULATOR_CREDENTIALS'.padEnd(34)} The credentials JSON itself, instead of a file.`,
     `  ${'--version'.padEnd(24)} Print the version.`,
     `  ${'--help'.padEnd(24)} Show this text.`,
     '',
     'wks-emulator generate --count N --projects P --seed S (--out FILE.json | --db FILE.sqlite)',
     '  writes realistic records to load with --fixtures or serve with --db; see generate --help.',
+    'wks-emulator export --db FILE [--project-id ID] [--out FILE.json]',
+    'wks-emulator import FILE.json --db FILE [--project-id ID]',
+    '  copy a database\'s state (records, fault rules) to a snapshot document and back, without a server.',
     ''
   ].join('\n')
 }

@@ -4,6 +4,7 @@ import { createRingJournal } from './journal/ring.js'
 import { createSqliteJournal } from './journal/sqlite.js'
 import { rngFromSeed, type Rng } from './random.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
+import type { ResetResult } from './schemas/control.js'
 import type { FaultRule } from './schemas/faults.js'
 import { sharedByProcesses, type Db } from './store/db.js'
 import { createTransactionStore } from './store/transactions.js'
@@ -43,6 +44,19 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
     journal.clear(projectId)
   })
 
+  // Written with the stores' public operations only, so it keeps whatever they mean by a change.
+  const replaceAll = db.transaction((projectId: string | undefined, records: readonly TransactionRecord[], rules: readonly FaultRule[]) => {
+    if (projectId === undefined) {
+      for (const { project_id: project } of transactions.projects()) transactions.deleteProject(project)
+      faults.clear()
+    } else {
+      transactions.deleteProject(projectId)
+      for (const rule of faults.rules(projectId)) faults.remove(rule.id!)
+    }
+    transactions.putMany(records)
+    for (const rule of rules) faults.add(rule)
+  })
+
   return {
     transactions,
     faults,
@@ -53,11 +67,19 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
      * rules, empty journal) for one project's namespace, or for everything (which also re-seeds
      * the PRNG). Only run-time changes are dropped, so it costs what they hold, not the file's size.
      */
-    reset (projectId?: string): { transactions: number, faults: number } {
+    reset (projectId?: string): ResetResult {
       // One transaction for the three stores: a crash part-way leaves the namespace as it was, never half reset.
       restoreAll.immediate(projectId)
       if (projectId === undefined) random = rngFromSeed(config.seed)
       return { transactions: transactions.count(projectId), faults: faults.count() }
+    },
+    /**
+     * Replaces the records and fault rules of one project's namespace, or of everything, in one
+     * transaction (a snapshot put back): all is replaced or nothing. The journal stays.
+     */
+    replace (projectId: string | undefined, records: readonly TransactionRecord[], rules: readonly FaultRule[]): { transactions: number, faults: number } {
+      replaceAll.immediate(projectId, records, rules)
+      return { transactions: transactions.count(projectId), faults: faults.rules(projectId).length }
     }
   }
 }

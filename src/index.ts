@@ -6,6 +6,7 @@ import type { TransactionRecord } from './schemas/access-stages.js'
 import type { CredentialsFile } from './schemas/credentials.js'
 import type { FaultRule, FaultRuleView } from './schemas/faults.js'
 import type { JournalEntry } from './schemas/journal.js'
+import type { ResetResult } from './schemas/control.js'
 
 export { AdminClient, AdminError, type RequestFilter } from './admin-client.js'
 export { buildApp } from './app.js'
@@ -14,6 +15,8 @@ export type { AccessStagesBody, TransactionRecord, UserAccessStage } from './sch
 export type { CredentialsFile } from './schemas/credentials.js'
 export type { FaultRule, FaultRuleView } from './schemas/faults.js'
 export type { JournalEntry } from './schemas/journal.js'
+export type { StateCounts, StateDocument } from './schemas/state.js'
+export type { DriftKind, DriftReport } from './schemas/upstream.js'
 
 /**
  * The CLI's options, camelCased (`unknownTransaction` for --unknown-transaction); all optional.
@@ -32,7 +35,7 @@ export interface RunningEmulator {
   seed: (records: TransactionRecord | TransactionRecord[]) => Promise<number>
   addFault: (rule: FaultRule) => Promise<FaultRuleView>
   requests: (filter?: RequestFilter) => Promise<JournalEntry[]>
-  reset: (projectId?: string) => Promise<{ transactions: number, faults: number }>
+  reset: (projectId?: string) => Promise<ResetResult>
   close: () => Promise<void>
   app: FastifyInstance
 }

@@ -17,6 +17,11 @@ async function main (argv: string[]): Promise<void> {
     await runGenerate(argv.slice(1))
     return
   }
+  if (argv[0] === 'export' || argv[0] === 'import') {
+    const { runSnapshotCommand } = await import('./snapshot/cli.js')
+    await runSnapshotCommand(argv[0], argv.slice(1))
+    return
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(helpText())
     return

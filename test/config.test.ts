@@ -9,10 +9,13 @@ t.test('defaults are the contract\'s', async (t) => {
     fixtures: BUNDLED_FIXTURES,
     auth: 'relaxed',
     unknownTransaction: 'error',
+    upstreamTimeout: 10000,
+    record: false,
     journalSize: 10000,
     logLevel: 'info',
     seed: 0,
     prefer: true,
+    fastPath: true,
     workers: 1,
     shutdownGrace: 5
   })
@@ -27,6 +30,15 @@ t.test('flags win over WKS_EMULATOR_* variables', async (t) => {
   t.equal(config.fixtures, false)
   t.equal(config.prefer, false)
   t.ok(Object.isFrozen(config))
+})
+
+t.test('--no-fast-path and WKS_EMULATOR_FAST_PATH=0 turn the fast path off', async (t) => {
+  t.equal(parseConfig(['--no-fast-path']).fastPath, false)
+  t.equal(parseConfig([], { WKS_EMULATOR_FAST_PATH: '0' }).fastPath, false)
+  t.equal(parseConfig([], { WKS_EMULATOR_FAST_PATH: 'false' }).fastPath, false)
+  t.equal(parseConfig([], { WKS_EMULATOR_FAST_PATH: '1' }).fastPath, true)
+  t.throws(() => parseConfig([], { WKS_EMULATOR_FAST_PATH: 'sometimes' }), /invalid WKS_EMULATOR_FAST_PATH "sometimes": expected true or false/)
+  t.match(helpText(), '--no-fast-path')
 })
 
 t.test('credentials: a file by flag, the JSON itself by WKS_EMULATOR_CREDENTIALS', async (t) => {
@@ -59,7 +71,7 @@ t.test('--help lists every flag with its variable', async (t) => {
 t.test('--help says which values each flag accepts', async (t) => {
   const text = helpText()
   t.match(text, /--auth .* Values: off, relaxed, strict\. \(default relaxed\)/)
-  t.match(text, /--unknown-transaction .* Values: error, empty, generate\./)
+  t.match(text, /--unknown-transaction .* Values: error, empty, generate, proxy\./)
   t.match(text, /--log-level .* Values: fatal, error, warn, info, debug, trace, silent\./)
   t.match(text, /--port .* Values: 0 to 65535\. \(default 8080\)/)
   t.match(text, /--shutdown-grace .* Values: 0 to 300\. \(default 5\)/)

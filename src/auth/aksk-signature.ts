@@ -1,6 +1,7 @@
 import { createHmac, hash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { unescape } from 'node:querystring'
+import type { AuthRequest } from './types.js'
 
 /**
  * SDK-HMAC-SHA256, the API gateway's AK/SK signature (Huawei Cloud API Request Signing Guide), as
@@ -10,15 +11,6 @@ import { unescape } from 'node:querystring'
 
 export const ALGORITHM = 'SDK-HMAC-SHA256'
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
-
-/** The parts of a request the signature covers. */
-export interface SignableRequest {
-  method: string
-  /** Path and query as sent, still percent-encoded. */
-  url: string
-  headers: IncomingHttpHeaders
-  body?: Buffer
-}
 
 // crypto.hash: a one-shot digest without a Hash object per call (it runs several times per request).
 export const sha256Hex = (data: string | Buffer): string => hash('sha256', data, 'hex')
@@ -94,7 +86,7 @@ export function canonicalTarget (url: string): string {
 }
 
 /** `target` is canonicalTarget(request.url), for a caller that has it already. */
-export function canonicalRequest (request: SignableRequest, signedHeaders: readonly string[], target = canonicalTarget(request.url)): string {
+export function canonicalRequest (request: AuthRequest, signedHeaders: readonly string[], target = canonicalTarget(request.url)): string {
   return [
     request.method.toUpperCase(),
     target,
@@ -132,7 +124,7 @@ export function authorizationHeader (ak: string, signedHeaders: readonly string[
  * Signs a request as a client would (the headers named must already be on it, X-Sdk-Date
  * included); tests and tools use it to build requests the verifier must accept.
  */
-export function signRequest (request: SignableRequest, ak: string, sk: string, signedHeaders: readonly string[]): string {
+export function signRequest (request: AuthRequest, ak: string, sk: string, signedHeaders: readonly string[]): string {
   const date = headerValue(request.headers, 'x-sdk-date') ?? ''
   return authorizationHeader(ak, signedHeaders, signature(sk, stringToSign(date, canonicalRequest(request, signedHeaders))))
 }

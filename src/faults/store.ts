@@ -169,7 +169,10 @@ export function createFaultStore (db: Db) {
     /** At start: the start-up rules (ids set), under whatever was added, replaced or deleted at run time. */
     loadStartup: (startup: readonly FaultRule[]): void => loadStartup.immediate(startup),
     /** Back to the start-up rules (with fresh counters), for one project's rules or all. */
-    restore: (projectId: string | undefined, startup: readonly FaultRule[]): void => restore.immediate(projectId, startup)
+    restore: (projectId: string | undefined, startup: readonly FaultRule[]): void => restore.immediate(projectId, startup),
+    /** The rules as defined (no counters), in the order they are tried: all, or those limited to one project. */
+    rules: (projectId?: string): FaultRule[] => all.all().map((r) => JSON.parse(r.rule) as FaultRule)
+      .filter((rule) => projectId === undefined || rule.match?.project_id === projectId)
   }
 }
 export type FaultStore = ReturnType<typeof createFaultStore>

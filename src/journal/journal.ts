@@ -20,8 +20,6 @@ export interface Journal {
   list: (filter?: JournalFilter) => JournalEntry[]
   count: (filter?: JournalFilter) => number
   clear: (projectId?: string) => number
-  /** Up to `limit` entries with a seq above `seq`, oldest first (`list` with `afterSeq`): the cursor the live stream reads by. */
-  after: (seq: number, limit: number) => JournalEntry[]
   /** The highest seq given so far (0 before the first entry), cleared entries included: seqs never go back. */
   lastSeq: () => number
   /** Commits buffered entries (a no-op where nothing is buffered). */

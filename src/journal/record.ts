@@ -12,12 +12,15 @@ export interface JournalSubject {
   transactionId?: string
   auth?: AuthOutcome
   fault?: FaultDecision
+  /** The upstream answered (`--unknown-transaction proxy`), its 200 perhaps recorded. */
+  forwarded?: 'proxied' | 'recorded'
 }
 
 const NO_AUTH: AuthOutcome = Object.freeze({ scheme: 'none', ok: true })
 
-function outcomeOf ({ fault, auth }: JournalSubject, status: number): JournalRecord['outcome'] {
+function outcomeOf ({ fault, auth, forwarded }: JournalSubject, status: number): JournalRecord['outcome'] {
   if (fault) return `fault:${fault.kind}`
+  if (forwarded) return forwarded
   if (auth && !auth.ok) return 'auth_failed'
   return status < 400 ? 'ok' : 'error'
 }

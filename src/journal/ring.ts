@@ -245,7 +245,6 @@ export function createRingJournal (capacity: number): Journal {
       size = kept
       return before - size
     },
-    after: (cursor: number, limit: number): JournalEntry[] => list({ afterSeq: cursor, limit }),
     flush (): void {}
   }
 }

@@ -93,7 +93,6 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
       flush()
       return (projectId === undefined ? clearAll.run() : clearProject.run(projectId)).changes
     },
-    after: (seq: number, limit: number): JournalEntry[] => list({ afterSeq: seq, limit }),
     flush
   }
 }

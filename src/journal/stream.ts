@@ -51,10 +51,10 @@ export function createJournalStream (journal: Journal, { pollMs = POLL_MS, heart
 
   const poll = (): void => {
     const last = journal.lastSeq()
-    // A clear of the shared table starts its seqs again from 1; a live view wants what is newest.
-    if (last < cursor || last - cursor > POLL_BATCH) cursor = Math.max(last - POLL_BATCH, 0)
-    if (last === cursor) return
-    const entries = journal.after(cursor, POLL_BATCH)
+    // Far behind (a burst), a live view skips to what is newest; the journal keeps the rest.
+    if (last - cursor > POLL_BATCH) cursor = last - POLL_BATCH
+    if (last <= cursor) return
+    const entries = journal.list({ afterSeq: cursor, limit: POLL_BATCH })
     if (entries.length === 0) return
     cursor = entries[entries.length - 1].seq
     // Each entry is serialised once; each listener gets what it matches in one write.
@@ -92,9 +92,9 @@ export function createJournalStream (journal: Journal, { pollMs = POLL_MS, heart
       }
       if (lastSeq !== undefined && lastSeq < cursor) {
         let batch = ''
-        for (const entry of journal.after(Math.max(lastSeq, cursor - REPLAY_MAX), REPLAY_MAX)) {
+        for (const entry of journal.list({ ...listener.filter, afterSeq: lastSeq, limit: REPLAY_MAX })) {
           if (entry.seq > cursor) break
-          if (matchesFilter(listener.filter, entry)) batch += frameOf(entry)
+          batch += frameOf(entry)
         }
         if (batch !== '' && !listener.send(batch)) return () => {}
       }

@@ -43,11 +43,12 @@ export interface Counted {
   routes: () => Iterable<RouteStats>
   faults: NamedCounts<string>
   authFailures: NamedCounts<string>
+  upstream: NamedCounts<string>
   sources: MetricsSources
 }
 
 /** A registry of the app's own (several apps may share a process), whose series are built from the counts at each scrape. */
-export function createRegistry ({ routes, faults, authFailures, sources }: Counted): Registry {
+export function createRegistry ({ routes, faults, authFailures, upstream, sources }: Counted): Registry {
   const registry = new Registry()
   registry.registerMetric(new Counter({
     name: 'wks_emulator_http_requests_total',
@@ -74,6 +75,10 @@ export function createRegistry ({ routes, faults, authFailures, sources }: Count
   }
   counted('wks_emulator_faults_injected_total', 'Faults applied to emulated-API requests, by kind (rules and Prefer headers).', 'kind', faults)
   counted('wks_emulator_auth_failures_total', 'Requests refused with 401, by reason (admin_token: the control plane\'s --admin-token).', 'reason', authFailures)
+  if (sources.drift !== undefined) {
+    counted('wks_emulator_upstream_requests_total', 'Lookups forwarded to --upstream, by result (proxied, recorded, unreachable, timeout, too_large).', 'result', upstream)
+    counted('wks_emulator_upstream_drift_total', 'Departures of upstream bodies from the response schema, by kind.', 'kind', { entries: sources.drift })
+  }
   const gauge = (name: string, help: string, read: () => number): void => {
     registry.registerMetric(new Gauge({ name, help, registers: [], collect () { this.set(read()) } }))
   }

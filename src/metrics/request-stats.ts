@@ -1,3 +1,5 @@
+import type { DriftKindName } from '../schemas/upstream.js'
+
 /** Upper bounds (seconds) of the request duration histogram: sub-millisecond answers up to a 5-minute hang. */
 export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] as const
 
@@ -51,4 +53,6 @@ export interface MetricsSources {
   journalSize: () => number
   transactions: () => number
   faultRules: () => number
+  /** Upstream bodies' departures from the response schema, by kind (`--unknown-transaction proxy`). */
+  drift?: () => Iterable<[DriftKindName, number]>
 }

@@ -29,6 +29,11 @@ export interface Decisions {
   auth?: AuthVerdict
   /** null: decided, no fault. */
   fault?: FaultDecision | null
+  /**
+   * Set when the store had no answer and the upstream gave one (`--unknown-transaction proxy`):
+   * `recorded` when its 200 was stored as well (`--record`).
+   */
+  forwarded?: 'proxied' | 'recorded'
 }
 
 /** Whether every decision lets the request go on to the lookup as asked. */

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { MAX_SIGNED_BODY } from '../auth/authenticator.js'
-import { authOutcome } from '../auth/types.js'
+import { authError, authOutcome } from '../auth/types.js'
 import { errors } from '../errors.js'
 import { errorFromAction } from '../faults/decider.js'
 import type { FaultDecision } from '../faults/select.js'
@@ -110,10 +110,10 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
       if (decisions.cors) reply.headers(decisions.cors)
     }
     const verdict = decisions.auth!
-    if (verdict.error !== undefined) {
-      if (verdict.reason !== undefined) request.log.info({ auth: authOutcome(verdict), reason: verdict.reason }, 'authentication refused')
+    if (!verdict.ok) {
+      if (verdict.detail !== undefined) request.log.info({ auth: authOutcome(verdict), reason: verdict.reason, detail: verdict.detail }, 'authentication refused')
       if (verdict.canonicalRequest !== undefined) request.log.debug({ canonicalRequest: verdict.canonicalRequest }, 'canonical request computed by the emulator')
-      throw verdict.error
+      throw authError(verdict)
     }
     return decisions.fault ? applyFault(request, reply, decisions.fault) : undefined
   }

@@ -34,9 +34,11 @@ export function createRecord ({ journal, metrics, log, logRequests, listeners }:
       stats.record(status, elapsedMs)
       const fault = decisions.fault ?? undefined
       if (fault !== undefined) metrics.countFault(fault.kind)
-      const auth = decisions.auth === undefined ? undefined : authOutcome(decisions.auth)
+      const verdict = decisions.auth
+      if (verdict?.reason !== undefined) metrics.countAuthFailure(verdict.reason)
+      const auth = verdict === undefined ? undefined : authOutcome(verdict)
       const { key } = call
-      const entry = journalRecord({ id: call.id, method: call.method, url: call.url, projectId: key.projectId, transactionId: key.transactionId, auth, fault }, status, elapsedMs)
+      const entry = journalRecord({ id: call.id, method: call.method, url: call.url, projectId: key.projectId, transactionId: key.transactionId, auth, fault, forwarded: decisions.forwarded }, status, elapsedMs)
       journal.append(entry)
       // reqId first, where a child logger's binding would put it.
       if (logRequests) log.info({ reqId: call.id, req: call, res: { statusCode: status }, responseTime: elapsedMs }, 'request')

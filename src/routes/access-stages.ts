@@ -1,17 +1,29 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AccessStagesBodySchema, AccessStagesParamsSchema, AccessStagesQuerySchema } from '../schemas/access-stages.js'
 import { ErrorBodySchema } from '../schemas/error-body.js'
 import { errors } from '../errors.js'
 import type { FindBody } from '../store/lookup.js'
-import { ACCESS_STAGES_URL, JSON_TYPE } from '../wire/http.js'
+import type { Forward } from '../upstream/forward.js'
+import { ACCESS_STAGES_URL, EMULATOR_REQUEST_ID_HEADER, JSON_TYPE, REQUEST_ID_HEADER } from '../wire/http.js'
 
 export interface AccessStagesOptions {
   findBody: FindBody
+  /** Asks the upstream what the store cannot answer (`--unknown-transaction proxy`). */
+  forward?: Forward
 }
 
 /** ShowUserAccessStages: GET /v2/{project_id}/statistics/metrics/access-stages?transaction_id= */
-export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> = async (app, { findBody }) => {
+export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> = async (app, { findBody, forward }) => {
+  // The upstream's answer as it came; its X-Request-Id is the client's, the emulator's own id goes beside it.
+  const sendForwarded = async (request: FastifyRequest, reply: FastifyReply, forwardTo: Forward, projectId: string, transactionId: string): Promise<void> => {
+    const answer = await forwardTo(projectId, transactionId)
+    if (request.decisions !== undefined) request.decisions.forwarded = answer.outcome
+    reply.code(answer.status).type(answer.contentType)
+      .header(REQUEST_ID_HEADER, answer.requestId ?? request.id).header(EMULATOR_REQUEST_ID_HEADER, request.id)
+    return reply.send(answer.body)
+  }
+
   app.get(ACCESS_STAGES_URL, {
     schema: {
       operationId: 'ShowUserAccessStages',
@@ -31,7 +43,10 @@ export const accessStagesRoute: FastifyPluginAsyncTypebox<AccessStagesOptions> =
     const { project_id: projectId } = request.params
     const { transaction_id: transactionId } = request.query
     const body = findBody(projectId, transactionId)
-    if (body === undefined) throw errors.transactionNotFound(projectId, transactionId)
+    if (body === undefined) {
+      if (forward !== undefined) return sendForwarded(request, reply as FastifyReply, forward, projectId, transactionId)
+      throw errors.transactionNotFound(projectId, transactionId)
+    }
     // Stored bodies are JSON text already (validated on write); sending the string skips serialisation,
     // which the typed reply does not model, hence the untyped view of it. Not async: a promise per
     // request cost more than the lookup.

@@ -3,11 +3,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import Negotiator from 'negotiator'
 import { errors } from '../errors.js'
 
 export const DASHBOARD_URL = '/_emulator/ui'
 
-interface Asset { type: string, raw: Buffer, gzip: Buffer, etag: string }
+interface Asset { type: string, raw: Buffer, gzip: Buffer, etag: string, gzipEtag: string }
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,11 +25,19 @@ function loadAssets (dir: string): Map<string, Asset> {
   const assets = new Map<string, Asset>()
   const add = (name: string, file: string): void => {
     const raw = readFileSync(file)
-    assets.set(name, { type: TYPES[extname(file)] ?? 'application/octet-stream', raw, gzip: gzipSync(raw, { level: 9 }), etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 22)}"` })
+    const tag = createHash('sha256').update(raw).digest('base64url').slice(0, 22)
+    // A strong ETag names one representation: the gzip form gets its own (RFC 9110 §8.8.1).
+    assets.set(name, { type: TYPES[extname(file)] ?? 'application/octet-stream', raw, gzip: gzipSync(raw, { level: 9 }), etag: `"${tag}"`, gzipEtag: `"${tag}-gzip"` })
   }
   add('index.html', join(dir, 'index.html'))
   for (const name of readdirSync(join(dir, 'assets'))) add(`assets/${name}`, join(dir, 'assets', name))
   return assets
+}
+
+/** If-None-Match: `*` or a list of tags, compared weakly (RFC 9110 §13.1.2). */
+function notModified (header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false
+  return header.split(',').some((tag) => { const t = tag.trim().replace(/^W\//, ''); return t === '*' || t === etag })
 }
 
 /**
@@ -44,12 +53,14 @@ export const dashboardRoutes: FastifyPluginAsync<{ dir: string }> = async (app, 
     assets ??= loadAssets(dir)
     const asset = assets.get(name)
     if (asset === undefined) throw errors.resourceNotFound(`${DASHBOARD_URL}/${name}`)
-    reply.header('content-type', asset.type).header('etag', asset.etag).header('cache-control', 'no-cache')
+    // `gzip;q=0` refuses gzip (RFC 9110 §12.5.3); negotiator reads the q-values.
+    const gzip = new Negotiator(request).encoding(['gzip', 'identity']) === 'gzip'
+    const etag = gzip ? asset.gzipEtag : asset.etag
+    reply.header('content-type', asset.type).header('etag', etag).header('cache-control', 'no-cache')
       .header('x-content-type-options', 'nosniff').header('vary', 'accept-encoding')
     if (name === 'index.html') reply.header('content-security-policy', CSP).header('referrer-policy', 'no-referrer')
-    if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send()
-    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').send(asset.gzip)
-    return reply.send(asset.raw)
+    if (notModified(request.headers['if-none-match'], etag)) return reply.code(304).send()
+    return gzip ? reply.header('content-encoding', 'gzip').send(asset.gzip) : reply.send(asset.raw)
   }
   const opts = { schema: { hide: true } }
   app.get(DASHBOARD_URL, opts, async (request, reply) => send(request, reply, 'index.html'))

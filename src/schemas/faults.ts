@@ -10,7 +10,7 @@ export const FaultMatchSchema = Type.Object({
   project_id: Type.Optional(ProjectIdSchema),
   transaction_id: Type.Optional(TransactionIdSchema),
   header: Type.Optional(Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 256, description: 'Header name, case-insensitive.' }),
+    name: Type.String({ minLength: 1, maxLength: 256, pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", description: 'Header name (an RFC 9110 §5.1 token: no request could carry anything else), case-insensitive.' }),
     value: Type.String({ maxLength: 4096, description: 'Exact header value.' })
   }, { additionalProperties: false }))
 }, { additionalProperties: false, description: 'All given fields must match; an empty match matches every request.' })

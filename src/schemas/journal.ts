@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { stringEnum } from './string-enum.js'
 
-export const OUTCOMES = ['ok', 'error', 'auth_failed', 'fault:error', 'fault:delay', 'fault:reset', 'fault:malformed', 'fault:hang'] as const
+export const OUTCOMES = ['ok', 'error', 'auth_failed', 'fault:error', 'fault:delay', 'fault:reset', 'fault:malformed', 'fault:hang', 'proxied', 'recorded'] as const
 
 export const JournalEntrySchema = Type.Object({
   seq: Type.Integer({ description: 'Increases with every entry.' }),

@@ -8,6 +8,8 @@ import { Value } from '@sinclair/typebox/value'
 // validateSchema: false skips checking each schema against the JSON Schema meta-schema, whose own
 // compilation was a large part of start-up; the schemas are TypeBox's output, valid by construction.
 const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, verbose: true, validateSchema: false })
+// Every problem of a document rather than the first: for reports (upstream drift), never for gatekeeping.
+const reporting = new Ajv({ coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true, strict: false, verbose: true, validateSchema: false })
 const coercing = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, verbose: true, validateSchema: false })
 
 /**
@@ -33,6 +35,11 @@ export function validatorCompiler ({ schema, httpPart }: { schema: object, httpP
 
 export function compileStrict<T> (schema: TSchema): ValidateFunction<T> {
   return compileOnFirstUse(() => strict.compile<T>(schema))
+}
+
+/** A validator that reports every error of the data (Ajv allErrors), each with the offending value. */
+export function compileAllErrors<T> (schema: TSchema): ValidateFunction<T> {
+  return compileOnFirstUse(() => reporting.compile<T>(schema))
 }
 
 /**

@@ -80,10 +80,20 @@ export function createTransactionStore (db: Db) {
     `SELECT project_id, transaction_id, body FROM (${visibleRows(() => '')}) WHERE ${FILTERED} ORDER BY project_id, transaction_id LIMIT :n OFFSET :o`)
   const countFiltered = db.prepare<Filter, number>(`SELECT count(*) FROM (${visibleRows(() => '')}) WHERE ${FILTERED}`).pluck()
 
+  // Keyset pages of the visible records (snapshots): each branch starts past the last key sent.
+  const pageAll = db.prepare<unknown[], Row>(
+    visibleRows((t) => ` AND (${t}.project_id, ${t}.transaction_id) > (?, ?)`) + ' ORDER BY 1, 2 LIMIT ?')
+  const pageProject = db.prepare<unknown[], Row>(
+    visibleRows((t) => ` AND ${t}.project_id = ? AND ${t}.transaction_id > ?`) + ' ORDER BY 1, 2 LIMIT ?')
+
   const toRecord = (row: Row): TransactionRecord =>
     ({ project_id: row.project_id, transaction_id: row.transaction_id, ...JSON.parse(row.body) as AccessStagesBody })
   const getBody = bodies.getBody
 
+  const putBody = db.transaction((projectId: string, transactionId: string, body: string) => {
+    upsert.run(projectId, transactionId, body)
+    bodies.changed()
+  })
   const putMany = db.transaction((records: readonly TransactionRecord[]) => {
     for (const r of records) upsert.run(r.project_id, r.transaction_id, bodyOf(r))
     bodies.changed()
@@ -127,6 +137,8 @@ export function createTransactionStore (db: Db) {
       const body = getBody(projectId, transactionId)
       return body === undefined ? undefined : toRecord({ project_id: projectId, transaction_id: transactionId, body })
     },
+    /** Stores a response body as it is (JSON object text: an upstream's answer recorded) as a run-time change. */
+    putBody: (projectId: string, transactionId: string, body: string): void => putBody.immediate(projectId, transactionId, body),
     /** Upserts all records as run-time changes, in one transaction: all are stored or none. */
     putMany: (records: readonly TransactionRecord[]): number => putMany.immediate(records),
     /** Visible records in (project_id, transaction_id) order, a page at a time, and how many there are in all. */
@@ -139,6 +151,17 @@ export function createTransactionStore (db: Db) {
         ? listAll.all(limit, offset)
         : listProject.all(projectId, projectId, projectId, limit, offset)
       return { transactions: rows.map(toRecord), total: counter.count(projectId) }
+    },
+    /**
+     * Visible records in key order, `limit` at a time after the key `after` (exclusive; start with
+     * undefined): keyset paging, so a scan of any size holds one page and no open statement.
+     */
+    page (projectId: string | undefined, after: readonly [string, string] | undefined, limit: number): Row[] {
+      // '' sorts before every id, and ids are never empty.
+      const [p, t] = after ?? ['', '']
+      return projectId === undefined
+        ? pageAll.all(p, t, p, t, p, t, limit)
+        : pageProject.all(projectId, t, projectId, t, projectId, t, limit)
     },
     /** Visible records, of one project or all. */
     count: (projectId?: string): number => counter.count(projectId),

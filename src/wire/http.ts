@@ -10,6 +10,15 @@ export const JSON_TYPE = 'application/json; charset=utf-8'
 /** The gateway's request-id header, on every answer (lower case: the form Node writes). */
 export const REQUEST_ID_HEADER = 'x-request-id'
 
+/**
+ * Headers that carry secrets (credentials, tokens, session cookies): their values never reach a
+ * log line or a logged canonical request.
+ */
+export const SECRET_HEADERS: readonly string[] = ['authorization', 'x-auth-token', 'x-security-token', 'cookie']
+
+/** Where an answer forwarded from `--upstream` carries the emulator's own id (X-Request-Id is the upstream's). */
+export const EMULATOR_REQUEST_ID_HEADER = 'x-emulator-request-id'
+
 /** Whether a request carries a body (RFC 9112 §6.3: a Transfer-Encoding, or a Content-Length above 0). */
 export function hasBody (headers: IncomingHttpHeaders): boolean {
   const length = headers['content-length']

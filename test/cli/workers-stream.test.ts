@@ -9,7 +9,7 @@ import { startCli } from './run-cli.js'
 t.test('--workers 2: one stream shows the requests every worker answered', async (t) => {
   const db = join(mkdtempSync(join(tmpdir(), 'wks-stream-')), 'shared.sqlite')
   const server = await startCli(t, ['--workers', '2', '--db', db, '--log-level', 'info', '--unknown-transaction', 'empty'], {}, 30_000)
-  for (let i = 0; i < 400 && (server.output().match(/Server listening at/g) ?? []).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25))
+  for (let i = 0; i < 1200 && (server.output().match(/Server listening at/g) ?? []).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25))
 
   const controller = new AbortController()
   t.teardown(() => controller.abort())
@@ -39,5 +39,6 @@ t.test('--workers 2: one stream shows the requests every worker answered', async
   t.equal(seen.size, 12, 'all twelve requests arrived on the one stream')
   controller.abort()
   server.child.kill('SIGTERM')
-  t.equal(await server.exited, 0, server.output().split('\n').filter((l) => !l.includes('"msg":"request"')).join('\n'))
+  const code = await server.exited
+  t.equal(code, 0, code === 0 ? 'exit 0' : server.output().slice(-3000))
 })

@@ -27,8 +27,16 @@ t.test('the dashboard page and its assets, gzipped when asked, revalidated by ET
   t.equal(js.headers['content-type'], 'text/javascript; charset=utf-8')
   t.equal(js.headers['content-encoding'], 'gzip')
   t.equal(gunzipSync(js.rawPayload).toString(), 'console.log(1)')
-  const again = await app.inject({ url: '/_emulator/ui/assets/app.js', headers: { 'if-none-match': String(js.headers.etag) } })
+  const again = await app.inject({ url: '/_emulator/ui/assets/app.js', headers: { 'accept-encoding': 'gzip', 'if-none-match': String(js.headers.etag) } })
   t.equal(again.statusCode, 304)
+  const plain = await app.inject({ url: '/_emulator/ui/assets/app.js', headers: { 'accept-encoding': 'gzip;q=0, identity' } })
+  t.equal(plain.headers['content-encoding'], undefined, 'gzip;q=0 refuses gzip')
+  t.equal(plain.body, 'console.log(1)')
+  t.not(plain.headers.etag, js.headers.etag, 'the gzip form and the plain form have different strong ETags')
+  t.equal((await app.inject({ url: '/_emulator/ui/assets/app.js', headers: { 'if-none-match': String(js.headers.etag) } })).statusCode, 200, 'the gzip ETag does not validate the plain form')
+  for (const inm of [`"x", ${String(plain.headers.etag)}`, `W/${String(plain.headers.etag)}`, '*']) {
+    t.equal((await app.inject({ url: '/_emulator/ui/assets/app.js', headers: { 'if-none-match': inm } })).statusCode, 304, inm)
+  }
   assertError(t, await app.inject({ url: '/_emulator/ui/assets/nope.js' }), 404, 'WKS.0202', 'The resource not found: /_emulator/ui/assets/nope.js.')
 })
 

@@ -149,6 +149,11 @@ t.test('rule validation and deletion', async (t) => {
   const bad = await fetch(emulator.url + '/_emulator/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: { kind: 'explode' } }) })
   t.equal(bad.status, 400)
   t.same(await bad.json(), { error_code: 'WKS.0001', error_msg: 'Invalid request body: field action.kind must be one of error, delay, reset, malformed, hang.' })
+  // A header name that is not a token can never match a request: refused, not stored as a dead rule.
+  const dead = await fetch(emulator.url + '/_emulator/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ match: { header: { name: 'X Chaos', value: 'reset' } }, action: { kind: 'reset' } }) })
+  t.equal(dead.status, 400)
+  t.same(await dead.json(), { error_code: 'WKS.0001', error_msg: "Invalid request body: field match.header.name must match ^[!#$%&'*+.^_`|~0-9A-Za-z-]+$." })
+  t.same(await emulator.admin.faults(), [], 'nothing stored')
   const rule = await emulator.addFault({ action: { status: 500 } })
   t.equal(rule.id, 'fault-1')
   await emulator.admin.deleteFault(rule.id)

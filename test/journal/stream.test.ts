@@ -70,7 +70,7 @@ t.test('Last-Event-ID replays what the journal still holds after it; a listener 
   t.equal(stream.size(), 1)
 })
 
-t.test('the shared SQLite journal of --workers: followed by seq, also across a clear that restarts the seqs', async (t) => {
+t.test('the shared SQLite journal of --workers: followed by seq, entries of other processes and after a clear', async (t) => {
   const db = openDb(':memory:')
   t.teardown(() => db.close())
   const journal = createSqliteJournal(db, 100)
@@ -164,4 +164,15 @@ t.test('GET /_emulator/requests/stream: a bad filter or Last-Event-ID is a 400 n
   const app = await build(t)
   assertError(t, await app.inject({ url: '/_emulator/requests/stream?status=abc' }), 400, 'WKS.0001', 'Invalid parameter status: must be integer.')
   assertError(t, await app.inject({ url: '/_emulator/requests/stream', headers: { 'last-event-id': 'x1' } }), 400, 'WKS.0001', 'Invalid parameter Last-Event-ID: must be a journal seq.')
+})
+
+t.test('an idle stream sends a comment line now and then, which finds listeners that are gone', async (t) => {
+  const stream = createJournalStream(createRingJournal(10), { pollMs: 5, heartbeatMs: 10 })
+  t.teardown(() => stream.close())
+  const got: string[] = []
+  stream.subscribe({ filter: {}, send: (f) => { got.push(f); return true }, end: () => {} })
+  stream.subscribe({ filter: {}, send: () => false, end: () => {} })
+  await sleep(40)
+  t.ok(got.length >= 2 && got.every((f) => f === ': keep-alive\n\n'), 'comment lines only')
+  t.equal(stream.size(), 1, 'the gone listener was forgotten at the first one')
 })

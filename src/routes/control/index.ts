@@ -6,6 +6,8 @@ import type { EmulatorState } from '../../emulator-state.js'
 import { healthRoute } from '../health.js'
 import { openapiRoute } from '../openapi.js'
 import { installAdminAuth } from './admin-auth.js'
+import type { DriftDetector } from '../../upstream/drift.js'
+import { driftRoutes } from './drift.js'
 import { installJsonBodies } from './json-body.js'
 import { faultsRoutes } from './faults.js'
 import { metricsRoute } from './metrics.js'
@@ -13,6 +15,7 @@ import { createJournalStream } from '../../journal/stream.js'
 import { requestsRoutes } from './requests.js'
 import { requestsStreamRoute } from './requests-stream.js'
 import { resetRoute } from './reset.js'
+import { stateRoutes } from './state.js'
 import { transactionsRoutes } from './transactions.js'
 
 export interface ControlPlaneOptions {
@@ -24,6 +27,8 @@ export interface ControlPlaneOptions {
   resetAuth?: () => void
   /** The app's metrics, served at /_emulator/metrics. */
   metrics?: Metrics
+  /** Upstream schema drift, served at /_emulator/drift. */
+  drift?: DriftDetector
 }
 
 /**
@@ -43,7 +48,7 @@ function strictQueryStrings (app: FastifyInstance): void {
 export const CONTROL_BODY_LIMIT = 8 * 1024 * 1024
 
 /** /_emulator/*: never subject to emulated auth or faults; guarded by --admin-token when set. */
-export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app, { state, adminToken, auth, resetAuth, metrics }) => {
+export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app, { state, adminToken, auth, resetAuth, metrics, drift }) => {
   installAdminAuth(app, adminToken)
   strictQueryStrings(app)
   installJsonBodies(app)
@@ -54,6 +59,8 @@ export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app,
   await app.register(requestsRoutes, { journal: state.journal })
   await app.register(requestsStreamRoute, { stream: createJournalStream(state.journal) })
   if (metrics) await app.register(metricsRoute, { metrics })
+  if (drift) await app.register(driftRoutes, { drift })
+  await app.register(stateRoutes, { state })
   await app.register(resetRoute, {
     reset: (projectId) => {
       // Lockouts belong to AKs, not to a project namespace: only a full reset forgets them.
