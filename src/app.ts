@@ -19,6 +19,7 @@ import { createEmulatorState } from './emulator-state.js'
 import { installCors, withCorsHeaders } from './cors/hook.js'
 import { parseCorsOrigins } from './cors/policy.js'
 import { createFaultDecider } from './faults/decider.js'
+import { installGracefulClose } from './lifecycle/graceful-close.js'
 import { loadFaultRules } from './faults/load.js'
 import { createMetrics } from './metrics/metrics.js'
 import { createPipeline } from './pipeline/index.js'
@@ -164,8 +165,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics, drift })
     await control.register(dashboardRoutes, { dir: options.dashboardDir ?? DASHBOARD_DIR })
   })
+  const trackRequests = installGracefulClose(app, config.shutdownGrace * 1000)
   sayWhichAddress(app, config.host)
   await app.ready()
   if (config.fastPath) servers.putInFront(createFastPath({ decide: pipeline.decide, record: pipeline.record, findBody }))
+  trackRequests()
   return app
 }

@@ -96,8 +96,19 @@ export function canonicalRequest (request: AuthRequest, signedHeaders: readonly 
   ].join('\n')
 }
 
+// Node hands header values over as latin1 text, one character per byte on the wire. The gateway
+// hashes those bytes, so a value with bytes >= 0x80 (UTF-8 text in a User-Agent) is hashed as the
+// bytes it arrived as, not encoded as UTF-8 a second time. The rest of the canonical request is ASCII.
+const NON_ASCII = /[^\t\n\u0020-\u007e]/
+
+/**
+ * The string to sign. `canonical` holds header values as Node delivers them (latin1: a character
+ * per byte received), so a client signing here must give header values in that form too, e.g.
+ * `Buffer.from('测试', 'utf8').toString('latin1')` for the UTF-8 bytes it sends.
+ */
 export function stringToSign (sdkDate: string, canonical: string): string {
-  return `${ALGORITHM}\n${sdkDate}\n${sha256Hex(canonical)}`
+  const bytes = NON_ASCII.test(canonical) ? Buffer.from(canonical, 'latin1') : canonical
+  return `${ALGORITHM}\n${sdkDate}\n${sha256Hex(bytes)}`
 }
 
 /** Lower-case hex HMAC-SHA256 keyed with the SK's UTF-8 bytes; no key derivation. */

@@ -66,7 +66,12 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
   // A flag declared up front, so every request keeps one shape, rather than a WeakSet entry per request.
   scope.decorateRequest('recorded', false)
   const hanging = new Set<Socket>()
-  scope.addHook('onClose', async () => { for (const socket of hanging) socket.destroy() })
+  // preClose, not onClose: the server's close waits for every connection, a hanging one included.
+  scope.addHook('preClose', (done) => {
+    if (hanging.size > 0) scope.log.info({ count: hanging.size }, 'hanging requests ended by the shutdown')
+    for (const socket of hanging) socket.destroy()
+    done()
+  })
 
   const recordOnce = (request: FastifyRequest, status: number, elapsedMs: number): void => {
     if (request.recorded) return
