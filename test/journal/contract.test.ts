@@ -2,29 +2,11 @@ import t, { type Test } from 'tap'
 import type { Journal } from '../../src/journal/journal.js'
 import { createRingJournal } from '../../src/journal/ring.js'
 import { createSqliteJournal } from '../../src/journal/sqlite.js'
-import type { JournalRecord } from '../../src/schemas/journal.js'
+import { record } from './records.js'
 import { openDb } from '../../src/store/db.js'
 
 // What every journal promises, whichever keeps it: the ring of one process and the SQLite table
 // that the workers of --workers share. The ring's own memory management is in ring.test.ts.
-
-const AT = Date.UTC(2026, 10, 28, 1, 2, 3, 456)
-
-function record (n: number, extra: Partial<JournalRecord> = {}): JournalRecord {
-  return {
-    at: AT + n,
-    request_id: n.toString(16).padStart(32, '0'),
-    method: 'GET',
-    path: '/v2/p1/statistics/metrics/access-stages',
-    project_id: n % 2 === 0 ? 'p-even' : 'p-odd',
-    transaction_id: `t-${n}`,
-    status: 200,
-    duration_ms: n / 1000,
-    auth: { scheme: 'token', principal: 'token', ok: true },
-    outcome: 'ok',
-    ...extra
-  }
-}
 
 type MakeJournal = (capacity: number) => Journal
 

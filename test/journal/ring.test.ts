@@ -1,24 +1,6 @@
 import t from 'tap'
 import { createRingJournal } from '../../src/journal/ring.js'
-import type { JournalRecord } from '../../src/schemas/journal.js'
-
-const AT = Date.UTC(2026, 10, 28, 1, 2, 3, 456)
-
-function record (n: number, extra: Partial<JournalRecord> = {}): JournalRecord {
-  return {
-    at: AT + n,
-    request_id: n.toString(16).padStart(32, '0'),
-    method: 'GET',
-    path: '/v2/p1/statistics/metrics/access-stages',
-    project_id: n % 2 === 0 ? 'p-even' : 'p-odd',
-    transaction_id: `t-${n}`,
-    status: 200,
-    duration_ms: n / 1000,
-    auth: { scheme: 'token', principal: 'token', ok: true },
-    outcome: 'ok',
-    ...extra
-  }
-}
+import { record } from './records.js'
 
 // What every journal promises (ring and SQLite alike) is in contract.test.ts; these are the ring's own.
 
