@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { selfTimes, selfTimeTable } from './lib/cpu-profile.js'
 import { pickLoadGenerator } from './lib/load.js'
-import { DOC_PROJECT, DOC_TRANSACTION, stagesPath } from './lib/scenarios.js'
+import { DOC_PATH } from '../test/documented.js'
 import { startServer } from './lib/servers.js'
 
 const { values: opts, positionals } = parseArgs({
@@ -32,7 +32,7 @@ try {
     readyPath: '/_emulator/health',
     logFile: join(dir, 'server.log')
   })
-  const load = { url: server.url + stagesPath(DOC_PROJECT, DOC_TRANSACTION), headers: { 'X-Auth-Token': 'profile' }, connections: 50 }
+  const load = { url: server.url + DOC_PATH, headers: { 'X-Auth-Token': 'profile' }, connections: 50 }
   await generator.run({ ...load, durationS: 2 })
   const result = await generator.run({ ...load, durationS: Number(opts.duration) })
   await server.stop()

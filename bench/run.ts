@@ -16,7 +16,8 @@ import { pickLoadGenerator, type LoadSpec } from './lib/load.js'
 import { describeMachine, runTimed } from './lib/machine.js'
 import { median, summarise, throughputTable, writeReport, type Measurement } from './lib/report.js'
 import { timeNamespaceReset } from './lib/reset.js'
-import { DOC_PROJECT, DOC_TRANSACTION, FIRST_ROUND_ONLY, ROUND_ORDER, scenarios, stagesPath, type Scenario } from './lib/scenarios.js'
+import { DOC_PATH, stagesPath } from '../test/documented.js'
+import { BARE_ENV, FIRST_ROUND_ONLY, ROUND_ORDER, scenarios, type Scenario } from './lib/scenarios.js'
 import { startServer, type Server } from './lib/servers.js'
 import { evaluateTargets } from './lib/targets.js'
 
@@ -43,6 +44,7 @@ const COLD_STARTS = 7
 const root = resolve(import.meta.dirname, '..')
 const serverJs = join(root, 'dist/server.js')
 const bareJs = join(root, 'bench/bare-fastify.mjs')
+const bareHttpJs = join(root, 'bench/bare-node-http.mjs')
 const rel = (p: string): string => relative(root, p)
 const say = (line: string): void => { process.stdout.write(line + '\n') }
 const began = performance.now()
@@ -73,7 +75,7 @@ try {
   const fixtureKeysFile = join(dir, 'fixture-keys.txt')
   writeFileSync(fixtureKeysFile, loadFixtures(BUNDLED_FIXTURES).map((r) => stagesPath(r.project_id, r.transaction_id)).join('\n') + '\n')
 
-  const all = scenarios({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeysFile })
+  const all = scenarios({ dir, serverJs, bareJs, bareHttpJs, bigDb, keysFile, fixtureKeysFile })
   const byId = new Map(all.map((s) => [s.id, s]))
   for (const s of all) {
     servers.set(s.id, await startServer({ ...s.server, tls: s.scheme === 'https', logFile: join(dir, `${s.id}.log`) }))
@@ -106,10 +108,9 @@ try {
   for (const server of servers.values()) await server.stop()
   servers.clear()
 
-  const docPath = stagesPath(DOC_PROJECT, DOC_TRANSACTION)
   const cold = await alternateColdStarts(
-    { args: (port) => [serverJs, '--port', String(port)], path: docPath, headers: { 'x-auth-token': 'bench' } },
-    { args: (port) => [bareJs, String(port)], path: docPath },
+    { args: (port) => [serverJs, '--port', String(port)], path: DOC_PATH, headers: { 'x-auth-token': 'bench' } },
+    { args: (port) => [bareJs, String(port)], path: DOC_PATH, env: BARE_ENV },
     COLD_STARTS)
   say(`[${elapsed()}] cold start: emulator ${median(cold.a).toFixed(0)} ms, bare Fastify ${median(cold.b).toFixed(0)} ms`)
 
@@ -117,7 +118,8 @@ try {
   const targets = evaluateTargets({ measurements, rows, cold, resetBig, records: RECORDS })
   const table = throughputTable(rows)
   const commands = all.map((s) => {
-    const server = s.id === 'baseline' ? `node ${rel(bareJs)} PORT` : `node dist/server.js --port PORT ${s.flags.map((f) => f.startsWith(dir) ? f.replace(dir, '$TMP') : f).join(' ')}`.trim()
+    const bare = new Map([['baseline', bareJs], ['bare-http', bareHttpJs]]).get(s.id)
+    const server = bare !== undefined ? `WKS_BENCH_BODY="$DOC_BODY" node ${rel(bare)} PORT` : `node dist/server.js --port PORT ${s.flags.map((f) => f.startsWith(dir) ? f.replace(dir, '$TMP') : f).join(' ')}`.trim()
     const load = generator.command(specFor(s, DURATION, 0)).replaceAll('127.0.0.1:0', '127.0.0.1:PORT').replaceAll(dir, '$TMP').replaceAll(root + '/', '')
     return `# ${s.label}\n${server}\n${load}`
   })
@@ -152,7 +154,7 @@ try {
     commands.join('\n\n'),
     '```',
     '',
-    '`$TMP` is a fresh temporary directory; `keys.txt` holds 20,000 request paths of random generated records and `fixture-keys.txt` the 13 fixtures\' paths, drawn at random for each request by `bench/random-keys.lua`. The signature of (c) is made at the start of each measurement (the gateway accepts an X-Sdk-Date within 15 minutes), so the one shown has long expired.'
+    '`$TMP` is a fresh temporary directory; `$DOC_BODY` is the documented example response (`DOC_BODY` in test/documented.ts); `keys.txt` holds 20,000 request paths of random generated records and `fixture-keys.txt` the 13 fixtures\' paths, drawn at random for each request by `bench/random-keys.lua`. The signature of (c) is made at the start of each measurement (the gateway accepts an X-Sdk-Date within 15 minutes), so the one shown has long expired.'
   ].join('\n')
   writeReport(resolve(root, opts.out!), report)
   say(`\n${table}\n\n${targets}\n\n[${elapsed()}] wrote ${opts.out}`)

@@ -6,21 +6,15 @@ import type { JournalEntry } from './schemas/journal.js'
 import type { ErrorBody } from './schemas/error-body.js'
 import type { ClockView } from './schemas/clock.js'
 import type { RateLimits, RateLimitsState } from './schemas/rate-limits.js'
+import type { Count, FaultList, Health, ListTransactionsQuery, RequestList, RequestsCountQuery, RequestsQuery, ResetResult, TransactionList } from './schemas/control.js'
 import type { StateCounts, StateDocument } from './schemas/state.js'
 import type { DriftReport } from './schemas/upstream.js'
 
-export interface RequestFilter {
-  project_id?: string
-  transaction_id?: string
-  status?: number
-  /** Cursor: entries after this seq, oldest first. Without it, the newest entries. */
-  after_seq?: number
-  /** Entries per page (default 100, at most 1000). */
-  limit?: number
-}
+/** Which journal entries to read: the query of GET /_emulator/requests (limit has a default). */
+export type RequestFilter = Partial<RequestsQuery>
 
 /** One page of the journal, as GET /_emulator/requests answers. */
-export interface RequestPage { requests: JournalEntry[], next_after_seq: number, has_more: boolean }
+export type RequestPage = RequestList
 
 /** A control-plane call that did not succeed; carries the catalogue body. */
 export class AdminError extends Error {
@@ -89,15 +83,15 @@ export class AdminClient {
     return (text ? JSON.parse(text) : undefined) as T
   }
 
-  health () { return this.#call<{ status: 'ok', version: string, uptime_s: number, transactions: number, faults: number, auth?: string }>('GET', '/_emulator/health') }
+  health () { return this.#call<Health>('GET', '/_emulator/health') }
   /** Upserts records, all or nothing; resolves to how many were stored. */
   async seed (records: TransactionRecord | TransactionRecord[]): Promise<number> {
     const body = Array.isArray(records) ? { transactions: records } : records
-    return (await this.#call<{ count: number }>('POST', '/_emulator/transactions', body)).count
+    return (await this.#call<Count>('POST', '/_emulator/transactions', body)).count
   }
 
-  listTransactions (params: { project_id?: string, limit?: number, offset?: number } = {}) {
-    return this.#call<{ transactions: TransactionRecord[], total: number }>('GET', `/_emulator/transactions${query(params)}`)
+  listTransactions (params: ListTransactionsQuery = {}) {
+    return this.#call<TransactionList>('GET', `/_emulator/transactions${query(params)}`)
   }
 
   getTransaction (projectId: string, transactionId: string) {
@@ -109,13 +103,13 @@ export class AdminClient {
   }
 
   async deleteProject (projectId: string): Promise<number> {
-    return (await this.#call<{ count: number }>('DELETE', `/_emulator/transactions${query({ project_id: projectId })}`)).count
+    return (await this.#call<Count>('DELETE', `/_emulator/transactions${query({ project_id: projectId })}`)).count
   }
 
   /** Back to the start state, for one project's namespace or everything. */
-  reset (projectId?: string) { return this.#call<{ transactions: number, faults: number }>('POST', `/_emulator/reset${query({ project_id: projectId })}`) }
+  reset (projectId?: string) { return this.#call<ResetResult>('POST', `/_emulator/reset${query({ project_id: projectId })}`) }
   addFault (rule: FaultRule) { return this.#call<FaultRuleView>('POST', '/_emulator/faults', rule) }
-  async faults (): Promise<FaultRuleView[]> { return (await this.#call<{ faults: FaultRuleView[] }>('GET', '/_emulator/faults')).faults }
+  async faults (): Promise<FaultRuleView[]> { return (await this.#call<FaultList>('GET', '/_emulator/faults')).faults }
   async deleteFault (id?: string): Promise<void> {
     await this.#call('DELETE', id === undefined ? '/_emulator/faults' : `/_emulator/faults/${segment(id)}`)
   }
@@ -143,12 +137,12 @@ export class AdminClient {
     }
   }
 
-  async countRequests (filter: Omit<RequestFilter, 'limit' | 'after_seq'> = {}): Promise<number> {
-    return (await this.#call<{ count: number }>('GET', `/_emulator/requests/count${query(filter)}`)).count
+  async countRequests (filter: RequestsCountQuery = {}): Promise<number> {
+    return (await this.#call<Count>('GET', `/_emulator/requests/count${query(filter)}`)).count
   }
 
   async clearRequests (projectId?: string): Promise<number> {
-    return (await this.#call<{ count: number }>('DELETE', `/_emulator/requests${query({ project_id: projectId })}`)).count
+    return (await this.#call<Count>('DELETE', `/_emulator/requests${query({ project_id: projectId })}`)).count
   }
 
   /** Replaces the global throttling policies, or the project's own (which then apply to it instead). */

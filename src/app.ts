@@ -10,19 +10,22 @@ import { DEFAULT_LIMITS, type ServerLimits } from './limits.js'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './http/error-handler.js'
 import { compileSerializersOnFirstUse } from './http/lazy-serializer.js'
 import { guardDescriptors } from './http/descriptor-limit.js'
-import { installProtocolAnswers, serverOptions } from './http/server-options.js'
+import { serverOptions } from './http/server-options.js'
+import { createServerSet, sayWhichAddress, type ServerSet } from './http/servers.js'
 import { installRequestLog, loggerOptions, requestsLogged } from './logging/logger-options.js'
 import { requestLoggerFactory } from './logging/request-logger.js'
+import { bufferedStdout } from './logging/stdout-destination.js'
 import { createEmulatorState } from './emulator-state.js'
 import { createFaultDecider, createLatencyWait } from './faults/decider.js'
 import { parseLatencyFlag } from './latency/distribution.js'
 import { createThrottle } from './throttle/throttle.js'
 import { installCors, withCorsHeaders } from './cors/hook.js'
 import { parseCorsOrigins } from './cors/policy.js'
+import { installGracefulClose } from './lifecycle/graceful-close.js'
 import { loadFaultRules } from './faults/load.js'
 import { createMetrics } from './metrics/metrics.js'
 import { createPipeline } from './pipeline/index.js'
-import { createFastPath, putInFront } from './pipeline/fast-path.js'
+import { createFastPath } from './pipeline/fast-path.js'
 import { installApiEntrance } from './pipeline/fastify-api.js'
 import { handedOver } from './pipeline/hand-over.js'
 import { accessStagesRoute } from './routes/access-stages.js'
@@ -54,12 +57,12 @@ export interface BuildOptions {
   seedState?: boolean
   /** Connection limits other than the defaults (tests shorten the timeouts). */
   limits?: Partial<ServerLimits>
-  /** False sends every request through Fastify (the fast path's own test compares the two). */
-  fastPath?: boolean
   /** The host's clock, epoch ms; tests freeze it so that only the control plane's offset moves time. */
   hostClock?: () => number
   /** The built dashboard's folder (default dist/ui/ of the package). */
   dashboardDir?: string
+  /** The set that makes the servers Fastify listens on (tests pass one to look at them). */
+  servers?: ServerSet
 }
 
 /** Builds the emulator without listening; the CLI and the tests both start it this way. */
@@ -88,8 +91,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     throw err
   }
 
+  // JSON lines on stdout in batches, unless a test captures them or a person reads them at a terminal.
+  const stdout = options.logStream === undefined && !process.stdout.isTTY && config.logLevel !== 'silent' ? bufferedStdout() : undefined
+  const servers = options.servers ?? createServerSet()
   const app = Fastify({
-    logger: loggerOptions(config, options.logStream),
+    logger: loggerOptions(config, options.logStream ?? stdout?.stream),
     logController: new LogController({ disableRequestLogging: true }),
     // A request the fast path handed over keeps the id it was given there.
     genReqId: (req) => handedOver(req)?.call.id ?? newRequestId(),
@@ -100,12 +106,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     return503OnClosing: false,
     frameworkErrors: withCorsHeaders(cors, frameworkErrors),
     clientErrorHandler,
+    serverFactory: servers.factory,
     schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
     ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits }, tls)
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.decorate('tls', tls === undefined ? undefined : { certificate: tls.cert, certificateFile: tls.certificateFile })
   app.setValidatorCompiler(validatorCompiler)
-  installProtocolAnswers(app.server)
+  // onClose hooks run last-added first: this one, added first, writes the lines the others log.
+  if (stdout !== undefined) app.addHook('onClose', async () => stdout.close())
   guardDescriptors(app.server, app.log)
 
   const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState, hostClock: options.hostClock })
@@ -162,12 +170,15 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await api.register(accessStagesRoute, { findBody, forward: forwarding?.forward })
   })
   await app.register(async (control) => {
-    metrics.countRoutes(control)
+    metrics.countScope(control)
     installRequestLog(control, config.logLevel)
     await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics, drift })
     await control.register(dashboardRoutes, { dir: options.dashboardDir ?? DASHBOARD_DIR })
   })
+  const trackRequests = installGracefulClose(app, config.shutdownGrace * 1000)
+  sayWhichAddress(app, config.host)
   await app.ready()
-  if (options.fastPath !== false) putInFront(app.server, createFastPath({ decide: pipeline.decide, record: pipeline.record, findBody }))
+  if (config.fastPath) servers.putInFront(createFastPath({ decide: pipeline.decide, record: pipeline.record, findBody }))
+  trackRequests()
   return app
 }

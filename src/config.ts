@@ -38,14 +38,18 @@ export const ConfigSchema = Type.Object({
   record: Type.Boolean({ default: false, description: 'Store every upstream 200 as a run-time change (--record).' }),
   journalSize: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10000, description: 'Request journal capacity (entries).' }),
   logLevel: stringEnum(LOG_LEVELS, { default: 'info', description: 'Log level.' }),
-  adminToken: Type.Optional(Type.String({ minLength: 1, description: 'Bearer token required by the control plane.' })),
+  // RFC 7235 token68 / RFC 9110 field values: a token with spaces, control or non-ASCII bytes could
+  // never be presented by a client (nor by the bundled healthcheck), so it is refused at start.
+  adminToken: Type.Optional(Type.String({ minLength: 1, pattern: '^[\\x21-\\x7e]+$', description: 'Bearer token required by the control plane (visible ASCII).' })),
   seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0, description: 'Seed of the fault-injection PRNG.' }),
   faults: Type.Optional(Type.String({ minLength: 1, description: 'Fault rules JSON file loaded at start.' })),
   prefer: Type.Boolean({ default: true, description: 'Honour Prefer: code=/delay= request headers (--no-prefer turns off).' }),
   rateLimit: Type.Optional(Type.String({ minLength: 1, description: "Throttling policies, e.g. 'api=200/s,user=10/s,ip=600/min' (off when unset)." })),
   latency: Type.Optional(Type.String({ minLength: 1, description: 'Latency of every API answer: fixed:ms=N, uniform:min=N,max=N or lognormal:median=N,sigma=S[,cap=N].' })),
   clockOffset: Type.Integer({ minimum: -MAX_CLOCK_OFFSET_MS, maximum: MAX_CLOCK_OFFSET_MS, default: 0, description: "Shift of the emulator's clock in ms (signature window, expiry, lockouts, throttling)." }),
+  fastPath: Type.Boolean({ default: true, description: 'Answer the plain successful lookup in front of Fastify (--no-fast-path sends every request through Fastify).' }),
   workers: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Processes serving one port (node:cluster); above 1 needs a file --db they share.' }),
+  shutdownGrace: Type.Number({ minimum: 0, maximum: 300, default: 5, description: 'Seconds requests in flight get to finish on SIGTERM/SIGINT before they are cut.' }),
   cors: Type.Optional(Type.String({ minLength: 1, description: 'Origins allowed to call the API from a browser: a comma list (scheme://host[:port]) or *; the control plane takes only listed origins.' })),
   tls: Type.Optional(stringEnum(['self-signed'], { description: 'Serve HTTPS with a certificate made (and, with a file --db, kept) by the emulator.' })),
   tlsCert: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate (chain) file: serve HTTPS on --port; needs --tls-key.' })),
@@ -66,25 +70,31 @@ const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => '-' + c.toLo
 const envName = (key: string): string => 'WKS_EMULATOR_' + kebab(key).replace(/-/g, '_').toUpperCase()
 
 export const FLAGS: Flag[] = (Object.keys(ConfigSchema.properties) as ConfigKey[])
-  .filter((key) => key !== 'credentialsJson' && key !== 'prefer' && key !== 'record')
+  .filter((key) => key !== 'credentialsJson' && key !== 'prefer' && key !== 'record' && key !== 'fastPath')
   // The contract puts the credentials JSON itself in WKS_EMULATOR_CREDENTIALS, so file paths get _FILE.
   .map((key) => ({ key, flag: kebab(key), env: key === 'credentials' || key === 'upstreamCredentials' ? `${envName(key)}_FILE` : envName(key) }))
 
 // Checked with TypeBox's Value, which reads the schema as it is: compiling it with Ajv took longer
 // than the rest of start-up before the first request, for a check that runs once.
 
+/** Values never repeated in a message: a start-up error may end up in a CI log. */
+const SECRET_KEYS = new Set<ConfigKey>(['adminToken', 'credentialsJson'])
+const shown = (key: ConfigKey, raw: unknown): string => SECRET_KEYS.has(key) ? '' : ` ${JSON.stringify(raw)}`
+
 function convert (key: ConfigKey, raw: unknown, source: string): unknown {
   const schema: TSchema = ConfigSchema.properties[key]
   const value = Value.Convert(schema, raw)
   if (Value.Check(schema, value)) return value
   const rule = describeRule(schema)
-  throw new ConfigError(`invalid ${source} ${JSON.stringify(raw)}: ${rule}`)
+  throw new ConfigError(`invalid ${source}${shown(key, raw)}: ${rule}`)
 }
 
 function describeRule (schema: TSchema): string {
   if (typeof schema.rule === 'string') return schema.rule
   if (Array.isArray(schema.enum)) return `expected one of ${schema.enum.join(', ')}`
   if (schema.type === 'integer') return `expected an integer from ${schema.minimum} to ${schema.maximum}`
+  if (schema.type === 'number') return `expected a number from ${schema.minimum} to ${schema.maximum}`
+  if (schema.pattern !== undefined) return 'expected visible ASCII characters (no spaces)'
   if (schema.type === 'boolean') return 'expected true or false'
   return 'expected a non-empty string'
 }
@@ -99,6 +109,7 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv = {}): Reado
   if (env.WKS_EMULATOR_CREDENTIALS) raw.credentialsJson = env.WKS_EMULATOR_CREDENTIALS
   if (env.WKS_EMULATOR_NO_FIXTURES === 'true' || env.WKS_EMULATOR_NO_FIXTURES === '1') raw.fixtures = false
   if (env.WKS_EMULATOR_PREFER !== undefined) raw.prefer = convert('prefer', env.WKS_EMULATOR_PREFER, 'WKS_EMULATOR_PREFER')
+  if (env.WKS_EMULATOR_FAST_PATH !== undefined) raw.fastPath = convert('fastPath', env.WKS_EMULATOR_FAST_PATH, 'WKS_EMULATOR_FAST_PATH')
   if (env.WKS_EMULATOR_RECORD !== undefined) raw.record = convert('record', env.WKS_EMULATOR_RECORD, 'WKS_EMULATOR_RECORD')
 
   const byFlag = new Map(FLAGS.map((f) => [f.flag, f]))
@@ -106,10 +117,12 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv = {}): Reado
     const arg = argv[i]
     if (arg === '--no-fixtures') { raw.fixtures = false; continue }
     if (arg === '--no-prefer') { raw.prefer = false; continue }
+    if (arg === '--no-fast-path') { raw.fastPath = false; continue }
     if (arg === '--record') { raw.record = true; continue }
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg)
     const flag = match ? byFlag.get(match[1]) : undefined
-    if (!match || !flag) throw new ConfigError(`unknown argument ${JSON.stringify(arg)} (see --help)`)
+    // Only the flag's name is repeated: what follows `=` may be a secret typed under a mistyped name.
+    if (!match || !flag) throw new ConfigError(unknownArgument(arg, i))
     let value = match[2]
     if (value === undefined) {
       value = argv[++i]
@@ -120,6 +133,13 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv = {}): Reado
   return resolveConfig(raw)
 }
 
+function unknownArgument (arg: string, index: number): string {
+  const name = /^--?[^=\s]*/.exec(arg)?.[0]
+  if (name === undefined || name === '-' || name === '--') return `unexpected argument ${index + 1} (flags start with --; see --help)`
+  const printable = /^[\x21-\x7e]{1,64}$/.test(name) ? name : JSON.stringify(name.slice(0, 64))
+  return `unknown flag ${printable} (see --help)`
+}
+
 /** Fills defaults and validates; used by the CLI and by startEmulator(). */
 export function resolveConfig (partial: Partial<Record<ConfigKey, unknown>>): Readonly<Config> {
   const config: Record<string, unknown> = Value.Default(ConfigSchema, Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined))) as Record<string, unknown>
@@ -127,7 +147,7 @@ export function resolveConfig (partial: Partial<Record<ConfigKey, unknown>>): Re
     const key = Value.Errors(ConfigSchema, config).First()?.path.split('/')[1] ?? ''
     const known = key in ConfigSchema.properties
     throw new ConfigError(known
-      ? `invalid option ${key} ${JSON.stringify(config[key])}: ${describeRule(ConfigSchema.properties[key as ConfigKey])}`
+      ? `invalid option ${key}${shown(key as ConfigKey, config[key])}: ${describeRule(ConfigSchema.properties[key as ConfigKey])}`
       : `unknown option ${key}`)
   }
   // Parsed here so a bad value stops start-up with one line before anything is opened; buildApp parses again.
@@ -153,6 +173,13 @@ export function resolveConfig (partial: Partial<Record<ConfigKey, unknown>>): Re
   return Object.freeze(config as Config)
 }
 
+/** What a flag accepts, for --help: the enum's values or the number's range. */
+function acceptedValues (schema: TSchema): string {
+  if (Array.isArray(schema.enum)) return ` Values: ${schema.enum.join(', ')}.`
+  if (schema.type === 'integer' || schema.type === 'number') return ` Values: ${schema.minimum} to ${schema.maximum}.`
+  return ''
+}
+
 /** TLS flags that only make sense together, or not at all. */
 function checkTls ({ tls, tlsCert, tlsKey, tlsCertOut, tlsSan }: Config): void {
   if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new ConfigError('--tls-cert and --tls-key go together')
@@ -173,7 +200,7 @@ export function helpText (): string {
   const rows = FLAGS.map(({ key, flag, env }) => {
     const schema: TSchema = ConfigSchema.properties[key]
     const def = schema.default === undefined ? '' : ` (default ${key === 'fixtures' ? 'fixtures/' : schema.default})`
-    return `  --${flag.padEnd(22)} ${env.padEnd(34)} ${schema.description}${def}`
+    return `  --${flag.padEnd(22)} ${env.padEnd(34)} ${schema.description}${acceptedValues(schema)}${def}`
   })
   return [
     'Usage: wks-emulator [flags]',
@@ -184,8 +211,10 @@ export function helpText (): string {
     ...rows,
     `  ${'--no-fixtures'.padEnd(24)} ${'WKS_EMULATOR_NO_FIXTURES=1'.padEnd(34)} Start with no seeded data.`,
     `  ${'--no-prefer'.padEnd(24)} ${'WKS_EMULATOR_PREFER=false'.padEnd(34)} Ignore Prefer: code=/delay= headers.`,
+    `  ${'--no-fast-path'.padEnd(24)} ${'WKS_EMULATOR_FAST_PATH=0'.padEnd(34)} Send every request through Fastify (for comparing; same answers, slower).`,
     `  ${'--record'.padEnd(24)} ${'WKS_EMULATOR_RECORD=true'.padEnd(34)} With proxy: store every upstream 200 as a run-time change.`,
     `  ${' '.repeat(24)} ${'WKS_EMULATOR_CREDENTIALS'.padEnd(34)} The credentials JSON itself, instead of a file.`,
+    `  ${'--version'.padEnd(24)} Print the version.`,
     `  ${'--help'.padEnd(24)} Show this text.`,
     '',
     'wks-emulator generate --count N --projects P --seed S (--out FILE.json | --db FILE.sqlite)',

@@ -6,6 +6,7 @@ import { createClock } from './clock/clock.js'
 import { latencyRngFor } from './latency/distribution.js'
 import { rngFromSeed, type Rng } from './random.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
+import type { ResetResult } from './schemas/control.js'
 import type { FaultRule } from './schemas/faults.js'
 import { sharedByProcesses, type Db } from './store/db.js'
 import { createSettingsStore } from './store/settings.js'
@@ -91,8 +92,8 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
      * namespace, or for everything (which also re-seeds the PRNGs and puts the clock back to
      * --clock-offset). Only run-time changes are dropped, so it costs what they hold, not the file's size.
      */
-    reset (projectId?: string): { transactions: number, faults: number } {
-      // One transaction for the stores: a crash part-way leaves the namespace as it was, never half reset.
+    reset (projectId?: string): ResetResult {
+      // One transaction for the three stores: a crash part-way leaves the namespace as it was, never half reset.
       restoreAll.immediate(projectId)
       if (projectId === undefined) {
         random = rngFromSeed(config.seed)

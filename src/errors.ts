@@ -5,8 +5,12 @@ import type { ErrorBody } from './schemas/error-body.js'
  * or gateway's (see README, "Error catalogue"); the others are the emulator's own choice.
  */
 export class CloudError extends Error {
-  constructor (readonly statusCode: number, readonly errorCode: string, message: string) {
+  /** For a refused authentication (401), why, as a code: metrics count it, the log carries it. */
+  readonly reason?: AuthFailureReason
+
+  constructor (readonly statusCode: number, readonly errorCode: string, message: string, reason?: AuthFailureReason) {
     super(message)
+    if (reason !== undefined) this.reason = reason
     this.name = 'CloudError'
   }
 
@@ -19,6 +23,21 @@ export class CloudError extends Error {
 }
 
 const IAM = 'Incorrect IAM authentication information'
+
+/** Why a request was refused with 401, as a code; the gateway's wording comes from AUTH_FAILURE_WORDING. */
+export const AUTH_FAILURE_REASONS = ['missing_credentials', 'bad_signature', 'unknown_ak', 'ak_locked', 'unknown_token', 'token_expired', 'admin_token'] as const
+export type AuthFailureReason = typeof AUTH_FAILURE_REASONS[number]
+
+/** (docs) The gateway's wording after "Incorrect IAM authentication information: " for each reason; admin_token is the emulator's own. */
+const AUTH_FAILURE_WORDING: Record<AuthFailureReason, string> = {
+  missing_credentials: 'x-auth-token not found',
+  bad_signature: 'verify aksk signature fail',
+  unknown_ak: 'Get secretKey failed,ak:******,err:ak not exist',
+  ak_locked: 'AK access failed to reach the limit,forbidden.',
+  unknown_token: 'decrypt token fail',
+  token_expired: 'token expires',
+  admin_token: 'emulator admin token missing or wrong'
+}
 
 export const EMPTY_PARAMETER_MSG = 'The request message input by the interface is empty.'
 export const DATABASE_MSG = 'Failed to obtain database information. Click Cancel Service and Apply Now again.'
@@ -34,10 +53,12 @@ export const errors = {
     new CloudError(400, 'WKS.0001', `Transaction ${transactionId} not found in project ${projectId}.`),
   /** Control-plane lookups of something that is not there. */
   resourceNotFound: (what: string) => new CloudError(404, 'WKS.0202', `The resource not found: ${what}.`),
-  /** (docs) gateway 401 forms: `x-auth-token not found`, `verify aksk signature fail`, … */
-  authMissing: () => new CloudError(401, 'APIGW.0301', `${IAM}: x-auth-token not found`),
-  authFailed: (detail: string) => new CloudError(401, 'APIGW.0301', `${IAM}: ${detail}`),
-  adminUnauthorized: () => new CloudError(401, 'APIGW.0301', `${IAM}: emulator admin token missing or wrong`),
+  /** (docs) The gateway's 401 for `reason`; an expired token's names when it expired (epoch ms). */
+  authFailed: (reason: AuthFailureReason, expiredAt?: number) => {
+    const wording = AUTH_FAILURE_WORDING[reason]
+    const text = reason === 'token_expired' && expiredAt !== undefined ? `${wording}, expires_at: ${new Date(expiredAt).toISOString()}` : wording
+    return new CloudError(401, 'APIGW.0301', `${IAM}: ${text}`, reason)
+  },
   forbidden: () => new CloudError(403, 'APIGW.0302', 'The IAM user is not authorized to access the API.'),
   /**
    * A browser page whose origin `--cors` does not list called the control plane (the emulator's
@@ -73,7 +94,7 @@ export const errors = {
 export function errorForStatus (status: number): CloudError {
   switch (status) {
     case 400: return errors.emptyParameter()
-    case 401: return errors.authFailed('verify aksk signature fail')
+    case 401: return errors.authFailed('bad_signature')
     case 403: return errors.forbidden()
     case 404: return errors.routeNotFound()
     case 413: return errors.bodyTooLarge()

@@ -3,13 +3,16 @@ import { AdminClient, type RequestFilter } from './admin-client.js'
 import { buildApp } from './app.js'
 import { ConfigError, resolveConfig, type Config } from './config.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
+import type { CredentialsFile } from './schemas/credentials.js'
 import type { FaultRule, FaultRuleView } from './schemas/faults.js'
 import type { JournalEntry } from './schemas/journal.js'
+import type { ResetResult } from './schemas/control.js'
 
 export { AdminClient, AdminError, type RequestFilter } from './admin-client.js'
 export { buildApp } from './app.js'
 export type { Config } from './config.js'
 export type { AccessStagesBody, TransactionRecord, UserAccessStage } from './schemas/access-stages.js'
+export type { CredentialsFile } from './schemas/credentials.js'
 export type { FaultRule, FaultRuleView } from './schemas/faults.js'
 export type { JournalEntry } from './schemas/journal.js'
 export type { RateLimits, RateLimitsState } from './schemas/rate-limits.js'
@@ -17,8 +20,11 @@ export type { ClockView } from './schemas/clock.js'
 export type { StateCounts, StateDocument } from './schemas/state.js'
 export type { DriftKind, DriftReport } from './schemas/upstream.js'
 
-/** The CLI's options, camelCased (`unknownTransaction` for --unknown-transaction); all optional. */
-export type EmulatorOptions = Partial<Config>
+/**
+ * The CLI's options, camelCased (`unknownTransaction` for --unknown-transaction); all optional.
+ * `credentials` (for `auth: 'strict'`) is the credentials file's content as an object, or its path.
+ */
+export type EmulatorOptions = Partial<Omit<Config, 'credentials' | 'credentialsJson'>> & { credentials?: string | CredentialsFile }
 
 export interface RunningEmulator {
   /** Base URL, e.g. http://127.0.0.1:41234 (https:// with TLS): point the SDK's endpoint here. */
@@ -31,7 +37,7 @@ export interface RunningEmulator {
   seed: (records: TransactionRecord | TransactionRecord[]) => Promise<number>
   addFault: (rule: FaultRule) => Promise<FaultRuleView>
   requests: (filter?: RequestFilter) => Promise<JournalEntry[]>
-  reset: (projectId?: string) => Promise<{ transactions: number, faults: number }>
+  reset: (projectId?: string) => Promise<ResetResult>
   close: () => Promise<void>
   app: FastifyInstance
 }
@@ -41,7 +47,9 @@ export interface RunningEmulator {
  * with logging off. The same app the CLI runs, steered through its control plane.
  */
 export async function startEmulator (options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const config = resolveConfig({ port: 0, logLevel: 'silent', ...options })
+  const { credentials, ...rest } = options
+  const source = typeof credentials === 'object' ? { credentialsJson: JSON.stringify(credentials) } : { credentials }
+  const config = resolveConfig({ port: 0, logLevel: 'silent', ...rest, ...source })
   if (config.workers > 1) throw new ConfigError('workers: startEmulator() serves from this process; run the CLI with --workers for more')
   const app = await buildApp(config)
   await app.listen({ host: config.host, port: config.port })

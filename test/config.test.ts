@@ -16,7 +16,9 @@ t.test('defaults are the contract\'s', async (t) => {
     seed: 0,
     prefer: true,
     clockOffset: 0,
-    workers: 1
+    fastPath: true,
+    workers: 1,
+    shutdownGrace: 5
   })
 })
 
@@ -31,6 +33,15 @@ t.test('flags win over WKS_EMULATOR_* variables', async (t) => {
   t.ok(Object.isFrozen(config))
 })
 
+t.test('--no-fast-path and WKS_EMULATOR_FAST_PATH=0 turn the fast path off', async (t) => {
+  t.equal(parseConfig(['--no-fast-path']).fastPath, false)
+  t.equal(parseConfig([], { WKS_EMULATOR_FAST_PATH: '0' }).fastPath, false)
+  t.equal(parseConfig([], { WKS_EMULATOR_FAST_PATH: 'false' }).fastPath, false)
+  t.equal(parseConfig([], { WKS_EMULATOR_FAST_PATH: '1' }).fastPath, true)
+  t.throws(() => parseConfig([], { WKS_EMULATOR_FAST_PATH: 'sometimes' }), /invalid WKS_EMULATOR_FAST_PATH "sometimes": expected true or false/)
+  t.match(helpText(), '--no-fast-path')
+})
+
 t.test('credentials: a file by flag, the JSON itself by WKS_EMULATOR_CREDENTIALS', async (t) => {
   const config = parseConfig(['--credentials', 'c.json'], { WKS_EMULATOR_CREDENTIALS: '{"tokens":[]}' })
   t.equal(config.credentials, 'c.json')
@@ -43,7 +54,7 @@ t.test('bad values are one clear line', async (t) => {
     [['--port', '70000'], {}, 'invalid --port "70000": expected an integer from 0 to 65535'],
     [['--auth', 'maybe'], {}, 'invalid --auth "maybe": expected one of off, relaxed, strict'],
     [[], { WKS_EMULATOR_LOG_LEVEL: 'loud' }, 'invalid WKS_EMULATOR_LOG_LEVEL "loud": expected one of fatal, error, warn, info, debug, trace, silent'],
-    [['--frobnicate'], {}, 'unknown argument "--frobnicate" (see --help)'],
+    [['--frobnicate'], {}, 'unknown flag --frobnicate (see --help)'],
     [['--db'], {}, '--db needs a value']
   ]
   for (const [argv, env, message] of cases) {
@@ -56,4 +67,14 @@ t.test('--help lists every flag with its variable', async (t) => {
   for (const flag of ['--host', '--port', '--db', '--fixtures', '--no-fixtures', '--auth', '--credentials', '--unknown-transaction',
     '--journal-size', '--log-level', '--admin-token', '--seed', '--faults', '--no-prefer']) t.match(text, flag)
   t.match(text, 'WKS_EMULATOR_UNKNOWN_TRANSACTION')
+})
+
+t.test('--help says which values each flag accepts', async (t) => {
+  const text = helpText()
+  t.match(text, /--auth .* Values: off, relaxed, strict\. \(default relaxed\)/)
+  t.match(text, /--unknown-transaction .* Values: error, empty, generate, proxy\./)
+  t.match(text, /--log-level .* Values: fatal, error, warn, info, debug, trace, silent\./)
+  t.match(text, /--port .* Values: 0 to 65535\. \(default 8080\)/)
+  t.match(text, /--shutdown-grace .* Values: 0 to 300\. \(default 5\)/)
+  t.match(text, /--version/)
 })

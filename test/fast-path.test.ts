@@ -1,38 +1,54 @@
 import { ServerResponse, type IncomingMessage } from 'node:http'
-import { Writable } from 'node:stream'
+import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../src/config.js'
+import { createServerSet } from '../src/http/servers.js'
 import { createDecide } from '../src/pipeline/decide.js'
 import { createFastPath, type FastPath } from '../src/pipeline/fast-path.js'
 import { handedOver } from '../src/pipeline/hand-over.js'
 import { plainLookupKey } from '../src/wire/http.js'
-import { build, DOC_BODY, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from './helper.js'
-import { rawExchange, requestBytes, type RawResponse } from './net/raw-http.js'
+import { signRequest } from '../src/auth/aksk-signature.js'
+import { build, captureLogs, DOC_BODY, DOC_PROJECT, DOC_TRANSACTION, listening, stagesUrl } from './helper.js'
+import { comparableResponse, rawExchange, requestBytes } from './net/raw-http.js'
 
 // The fast path answers the plain successful lookup outside Fastify's request lifecycle. These
-// tests send the same requests over real sockets to an emulator with it and one without it, and
-// require the same answers, journal, metrics, fault counters and log lines.
+// tests send the same requests over real sockets to an emulator with it and one without it, over a
+// matrix of configurations, and require the same answers, journal, metrics, fault counters and
+// log lines.
 
-interface Served { app: FastifyInstance, port: number, logs: Array<Record<string, unknown>> }
+interface Served { app: FastifyInstance, port: number, logs: () => Array<Record<string, unknown>> }
 
 async function serve (test: Test, fastPath: boolean, config: Partial<Config>): Promise<Served> {
-  const logs: Array<Record<string, unknown>> = []
-  const logStream = new Writable({ write (chunk, _enc, done) { logs.push(JSON.parse(String(chunk))); done() } })
-  const app = await build(test, { logLevel: 'info', ...config }, { fastPath, logStream })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  return { app, port: (app.server.address() as { port: number }).port, logs }
+  const logs = captureLogs()
+  const { app, port } = await listening(test, { logLevel: 'info', ...config, fastPath }, { logStream: logs.stream })
+  return { app, port, logs: logs.entries }
 }
 
 const DOC = stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`)
 const HOST: [string, string] = ['Host', 'emulator.test']
 const TOKEN: [string, string] = ['X-Auth-Token', 'some-token']
+const AK = 'AKSTRICT'
+const SK = 'strict-secret'
+const CREDENTIALS = JSON.stringify({ aksk: [{ ak: AK, sk: SK }], tokens: [{ token: 'some-token' }] })
+
+/** Headers of a request signed as an SDK would, for `target`, now. */
+function signed (target: string, sk = SK): Array<[string, string]> {
+  const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')
+  const headers = { host: 'emulator.test', 'x-sdk-date': date }
+  return [HOST, ['X-Sdk-Date', date], ['Authorization', signRequest({ method: 'GET', url: target, headers }, AK, sk, ['host', 'x-sdk-date'])]]
+}
+
+interface Sent { name: string, method?: string, target: string, headers: Array<[string, string]>, body?: string }
 
 /** Requests a user or an SDK sends, plain and odd, each on its own connection. */
-const REQUESTS: Array<{ name: string, method?: string, target: string, headers: Array<[string, string]>, body?: string }> = [
+const requests = (): Sent[] => [
   { name: 'documented lookup', target: DOC, headers: [HOST, TOKEN] },
+  { name: 'signed lookup', target: DOC, headers: signed(DOC) },
+  { name: 'signed with the wrong SK', target: DOC, headers: signed(DOC, 'wrong') },
   { name: 'another fixture', target: stagesUrl(DOC_PROJECT, '?transaction_id=8d2e4f60-1a3b-4c5d-9e7f-0a1b2c3d4e5f'), headers: [HOST, TOKEN] },
   { name: 'unknown transaction', target: stagesUrl(DOC_PROJECT, '?transaction_id=never-stored'), headers: [HOST, TOKEN] },
+  { name: 'unknown transaction, signed', target: stagesUrl('otherproject', '?transaction_id=x1'), headers: signed(stagesUrl('otherproject', '?transaction_id=x1')) },
   { name: 'no credentials', target: DOC, headers: [HOST] },
   { name: 'blank token', target: DOC, headers: [HOST, ['X-Auth-Token', ' ']] },
   { name: 'AK/SK header', target: DOC, headers: [HOST, ['X-Sdk-Date', '20260101T000000Z'], ['Authorization', 'SDK-HMAC-SHA256 Access=AKEXAMPLE, SignedHeaders=host;x-sdk-date, Signature=abcdef']] },
@@ -54,61 +70,83 @@ const REQUESTS: Array<{ name: string, method?: string, target: string, headers: 
   { name: 'no Host', target: DOC, headers: [TOKEN] }
 ]
 
-const ID = /[0-9a-f]{32}/g
-/** What must match between the two: everything but the request id and the Date. */
-function comparable (res: RawResponse | undefined): unknown {
-  if (res === undefined) return undefined
-  return {
-    status: res.status,
-    headerLines: res.headerLines.filter((l) => !/^date:/i.test(l)).map((l) => l.replace(ID, '<id>')),
-    body: res.body.toString('utf8').replace(ID, '<id>')
-  }
-}
-
-/** The emulator as plain HTTP, and over TLS with CORS on and every request sent from a page. */
-const VARIANTS: Array<{ name: string, config: Partial<Config>, headers: Array<[string, string]> }> = [
-  { name: 'http', config: {}, headers: [] },
-  { name: 'https, --cors, from a page', config: { tls: 'self-signed', cors: 'http://localhost:5173' }, headers: [['Origin', 'http://localhost:5173']] }
+/**
+ * Each of auth off/relaxed/strict, the three --unknown-transaction modes, log levels info and
+ * debug, and a journal of one process or one shared by --workers, each value with several of the
+ * others (a pairwise cover rather than all 36 combinations).
+ */
+const MATRIX: Array<Partial<Config> & { journal: 'ring' | 'shared', page?: boolean }> = [
+  { auth: 'relaxed', unknownTransaction: 'error', logLevel: 'info', journal: 'ring' },
+  { auth: 'off', unknownTransaction: 'empty', logLevel: 'debug', journal: 'ring' },
+  { auth: 'strict', unknownTransaction: 'generate', logLevel: 'info', journal: 'ring' },
+  { auth: 'strict', unknownTransaction: 'error', logLevel: 'debug', journal: 'shared' },
+  { auth: 'relaxed', unknownTransaction: 'generate', logLevel: 'debug', journal: 'shared' },
+  { auth: 'off', unknownTransaction: 'error', logLevel: 'info', journal: 'shared' },
+  { auth: 'strict', unknownTransaction: 'empty', logLevel: 'info', journal: 'ring' },
+  { auth: 'relaxed', unknownTransaction: 'empty', logLevel: 'info', journal: 'shared' },
+  // Over TLS with CORS on, every request sent from a page.
+  { auth: 'relaxed', unknownTransaction: 'error', logLevel: 'info', journal: 'ring', tls: 'self-signed', cors: 'http://localhost:5173', page: true },
+  { auth: 'strict', unknownTransaction: 'generate', logLevel: 'debug', journal: 'shared', tls: 'self-signed', cors: '*', page: true }
 ]
+const FROM_PAGE: [string, string] = ['Origin', 'http://localhost:5173']
 
-for (const variant of VARIANTS) {
-  t.test(`answers, journal, metrics, fault counters and log lines are those of the Fastify path (${variant.name})`, async (t) => {
-    await compareWithFastify(t, variant.config, variant.headers)
+const ID = /[0-9a-f]{32}/g
+/** The series of the metrics text, but for durations (which differ by nature) and memory. */
+const metricsText = async (app: FastifyInstance): Promise<string[]> =>
+  (await app.inject('/_emulator/metrics')).body.split('\n')
+    .filter((l) => !l.startsWith('wks_emulator_http_request_duration_seconds') && !l.startsWith('process_resident_memory_bytes'))
+/** Journal entries but for their ids, times and durations. */
+const journalOf = async (app: FastifyInstance): Promise<unknown> =>
+  (await app.inject('/_emulator/requests')).json().requests.map((e: Record<string, unknown>) => ({ ...e, request_id: '<id>', time: '<time>', duration_ms: '<ms>' }))
+/** Every log line but for times, ids and durations, and the listening line (its port differs). */
+const logLines = ({ logs }: Served): unknown[] => logs().filter((l) => !String(l.msg).startsWith('Server listening'))
+  .map((l) => JSON.parse(JSON.stringify({ ...l, time: '<time>', responseTime: '<ms>', pid: '<pid>', hostname: '<host>' }).replace(ID, '<id>')))
+
+for (const { journal, page, ...config } of MATRIX) {
+  const name = `auth ${config.auth}, unknown ${config.unknownTransaction}, ${config.logLevel}, ${journal} journal${config.tls === undefined ? '' : `, https, --cors ${config.cors}`}`
+  t.test(`${name}: answers, journal, metrics, fault counters and log lines are those of the Fastify path`, async (t) => {
+    const dir = t.testdir({})
+    const configOf = (which: string): Partial<Config> => ({
+      ...config,
+      credentialsJson: config.auth === 'strict' ? CREDENTIALS : undefined,
+      ...(journal === 'shared' ? { workers: 2, db: join(dir, `${which}.sqlite`) } : {})
+    })
+    const fast = await serve(t, true, configOf('fast'))
+    const slow = await serve(t, false, configOf('slow'))
+    const rule = { id: 'second-call', match: { project_id: 'faultproject' }, action: { status: 503 }, after: 1, times: 1 }
+    for (const { app } of [fast, slow]) {
+      t.equal((await app.inject({ method: 'POST', url: '/_emulator/faults', payload: rule })).statusCode, 201)
+      t.equal((await app.inject({ method: 'POST', url: '/_emulator/transactions', payload: { project_id: 'faultproject', transaction_id: 't1', stages: [] } })).statusCode, 201)
+    }
+    const sent = requests()
+    for (const r of sent) {
+      // Connection: close rather than a half-close, which would end a delayed answer before it is sent.
+      const bytes = requestBytes(r.method ?? 'GET', r.target, [...r.headers, ...(page === true ? [FROM_PAGE] : []), ['Connection', 'close']], r.body)
+      const [a, b] = await Promise.all([fast, slow].map(({ app, port }) => rawExchange(port, bytes, { methods: [r.method ?? 'GET'], end: false, ca: app.tls?.certificate })))
+      t.same(comparableResponse(a.responses[0]), comparableResponse(b.responses[0]), r.name)
+      t.ok(a.responses[0] !== undefined, `${r.name}: answered`)
+    }
+    if (journal === 'shared') await new Promise((resolve) => setTimeout(resolve, 50)) // the shared journal commits in batches
+
+    t.same(await journalOf(fast.app), await journalOf(slow.app), 'journal entries')
+    const faults = async (app: FastifyInstance): Promise<unknown> => (await app.inject('/_emulator/faults')).json()
+    t.same(await faults(fast.app), await faults(slow.app), 'fault rule counters')
+    t.same(await metricsText(fast.app), await metricsText(slow.app), 'the metrics text, durations aside')
+    t.same(logLines(fast), logLines(slow), 'log lines')
+    t.equal(logLines(fast).filter((l) => (l as { msg: string, req?: { url: string } }).msg === 'request' && !(l as { req: { url: string } }).req.url.startsWith('/_emulator')).length,
+      sent.length, 'a request line for every request')
   })
 }
 
-async function compareWithFastify (t: Test, config: Partial<Config>, extraHeaders: Array<[string, string]>): Promise<void> {
-  const fast = await serve(t, true, config)
-  const slow = await serve(t, false, config)
-  const rule = { id: 'second-call', match: { project_id: 'faultproject' }, action: { status: 503 }, after: 1, times: 1 }
-  for (const { app } of [fast, slow]) {
-    t.equal((await app.inject({ method: 'POST', url: '/_emulator/faults', payload: rule })).statusCode, 201)
-    t.equal((await app.inject({ method: 'POST', url: '/_emulator/transactions', payload: { project_id: 'faultproject', transaction_id: 't1', stages: [] } })).statusCode, 201)
+t.test('--no-fast-path leaves every request to Fastify', async (t) => {
+  const inFront = async (fastPath: boolean): Promise<unknown> => {
+    const servers = createServerSet()
+    const app = await build(t, { fastPath }, { servers })
+    return servers.inFrontOf(app.server)
   }
-  for (const r of REQUESTS) {
-    // Connection: close rather than a half-close, which would end a delayed answer before it is sent.
-    const bytes = requestBytes(r.method ?? 'GET', r.target, [...r.headers, ...extraHeaders, ['Connection', 'close']], r.body)
-    const [a, b] = await Promise.all([fast, slow].map(({ app, port }) => rawExchange(port, bytes, { methods: [r.method ?? 'GET'], end: false, ca: app.tls?.certificate })))
-    t.same(comparable(a.responses[0]), comparable(b.responses[0]), r.name)
-    t.ok(a.responses[0] !== undefined, `${r.name}: answered`)
-  }
-
-  const journal = async (app: FastifyInstance): Promise<unknown> =>
-    (await app.inject('/_emulator/requests')).json().requests.map((e: Record<string, unknown>) => ({ ...e, request_id: '<id>', time: '<time>', duration_ms: '<ms>' }))
-  t.same(await journal(fast.app), await journal(slow.app), 'journal entries')
-
-  const counts = async (app: FastifyInstance): Promise<string[]> =>
-    (await app.inject('/_emulator/metrics')).body.split('\n').filter((l) => l.startsWith('wks_emulator_http_requests_total') || l.startsWith('wks_emulator_faults_injected_total'))
-  t.same(await counts(fast.app), await counts(slow.app), 'request and fault counters')
-  const faults = async (app: FastifyInstance): Promise<unknown> => (await app.inject('/_emulator/faults')).json()
-  t.same(await faults(fast.app), await faults(slow.app), 'fault rule counters')
-
-  const apiLines = ({ logs }: Served): Array<Record<string, unknown>> => logs.filter((l) => !String((l.req as { url?: string } | undefined)?.url).startsWith('/_emulator'))
-  const requestLines = (served: Served): unknown[] => apiLines(served).filter((l) => l.msg === 'request' || l.msg === 'authentication refused')
-    .map((l) => ({ ...l, time: '<time>', reqId: '<id>', responseTime: '<ms>', pid: '<pid>' }))
-  t.same(requestLines(fast), requestLines(slow), 'log lines')
-  t.equal(requestLines(fast).filter((l) => (l as { msg: string }).msg === 'request').length, REQUESTS.length, 'a request line for every request')
-}
+  t.type(await inFront(true), 'function', 'the fast path answers first')
+  t.equal(await inFront(false), undefined, 'nothing answers before Fastify')
+})
 
 t.test('the documented answer over a socket, header by header', async (t) => {
   const { port } = await serve(t, true, {})

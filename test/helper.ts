@@ -1,13 +1,10 @@
+import { Writable } from 'node:stream'
 import type { Test } from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp, type BuildOptions } from '../src/app.js'
 import { resolveConfig, type Config } from '../src/config.js'
 
-export const DOC_PROJECT = 'a4a5d4098fb4474fa22cd05f897d6b99'
-export const DOC_TRANSACTION = '3f0c2a7e-9b1d-4c5e-8f6a-2d4b6c8e0a11'
-/** The documented example response, byte for byte as the emulator sends it. */
-export const DOC_BODY = '{"username":"user001","biz_type":"APP","stages":[{"stage":"LOGIN","duration":500,"is_success":true,' +
-  '"start_time":1724328355052,"end_time":1724328355052,"error_code":"WKS.00000000","error_msg":"OK"}]}'
+export { DOC_BODY, DOC_PATH, DOC_PROJECT, DOC_TRANSACTION } from './documented.js'
 export const TOKEN = { 'x-auth-token': 'test-token' }
 
 /** Builds the app as the CLI does, silent, closed when the test ends. */
@@ -15,6 +12,31 @@ export async function build (t: Test, overrides: Partial<Config> = {}, options: 
   const app = await buildApp(resolveConfig({ logLevel: 'silent', ...overrides }), options)
   t.teardown(() => app.close())
   return app
+}
+
+/** The app as the CLI builds it, listening on 127.0.0.1 and a free port, closed when the test ends. */
+export async function listening (t: Test, overrides: Partial<Config> = {}, options: BuildOptions = {}): Promise<{ app: FastifyInstance, port: number, url: string }> {
+  const app = await build(t, overrides, options)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  return { app, port, url: `http://127.0.0.1:${port}` }
+}
+
+export interface LogCapture {
+  /** Pass as BuildOptions.logStream. */
+  stream: Writable
+  /** Every line written so far, in order. */
+  lines: string[]
+  /** The lines parsed. */
+  entries: () => Array<Record<string, unknown>>
+}
+
+/** A log destination that keeps every line, for tests that read what the emulator logged. */
+export function captureLogs (): LogCapture {
+  const lines: string[] = []
+  const stream = new Writable({ write (chunk, _enc, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done() } })
+  return { stream, lines, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) }
 }
 
 export function stagesUrl (projectId: string, query = ''): string {

@@ -15,16 +15,17 @@ export interface ColdStartSpec {
   args: (port: number) => string[]
   path: string
   headers?: Record<string, string>
+  env?: Record<string, string>
 }
 
 /**
  * Milliseconds from spawn to the first 200 on `path`, asked every 2 ms (a refused connection
  * costs well under that), then the process is stopped.
  */
-export async function coldStart ({ args, path, headers = {} }: ColdStartSpec): Promise<number> {
+export async function coldStart ({ args, path, headers = {}, env }: ColdStartSpec): Promise<number> {
   const port = await freePort()
   const started = performance.now()
-  const child = spawn(process.execPath, args(port), { stdio: 'ignore' })
+  const child = spawn(process.execPath, args(port), { stdio: 'ignore', env: { ...process.env, ...env } })
   try {
     while (await status(port, path, headers) !== 200) {
       if (child.exitCode !== null) throw new Error(`exited ${child.exitCode} before answering: ${args(port).join(' ')}`)

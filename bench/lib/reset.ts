@@ -1,5 +1,5 @@
 import { generateRecords } from '../../src/generate/records.js'
-import { stagesPath } from './scenarios.js'
+import { stagesPath } from '../../test/documented.js'
 
 const RESET_PROJECT = 'bench-reset'
 

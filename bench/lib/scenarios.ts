@@ -2,14 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { signRequest } from '../../src/auth/aksk-signature.js'
 import type { FaultRule } from '../../src/schemas/faults.js'
+import { DOC_BODY, DOC_PATH, DOC_PROJECT, stagesPath } from '../../test/documented.js'
 import type { LoadSpec } from './load.js'
 import type { ServerSpec } from './servers.js'
 
-export const DOC_PROJECT = 'a4a5d4098fb4474fa22cd05f897d6b99'
-export const DOC_TRANSACTION = '3f0c2a7e-9b1d-4c5e-8f6a-2d4b6c8e0a11'
-export const stagesPath = (project: string, transaction: string): string =>
-  `/v2/${project}/statistics/metrics/access-stages?transaction_id=${encodeURIComponent(transaction)}`
-const DOC_PATH = stagesPath(DOC_PROJECT, DOC_TRANSACTION)
+/** The bare servers' body, the documented example, passed to them in their environment. */
+export const BARE_ENV = { WKS_BENCH_BODY: DOC_BODY }
 const TOKEN = { 'X-Auth-Token': 'bench-token' }
 
 export interface Scenario {
@@ -28,6 +26,7 @@ export interface Inputs {
   dir: string
   serverJs: string
   bareJs: string
+  bareHttpJs: string
   bigDb: string
   keysFile: string
   /** Paths of the fixture records, for (a) driven by the same random-key script as (e). */
@@ -75,7 +74,7 @@ function nonMatchingRules (): FaultRule[] {
 }
 
 /** The baseline and the emulator scenarios of the issue, with the files they need written to `dir`. */
-export function scenarios ({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeysFile }: Inputs): Scenario[] {
+export function scenarios ({ dir, serverJs, bareJs, bareHttpJs, bigDb, keysFile, fixtureKeysFile }: Inputs): Scenario[] {
   const faultsFile = join(dir, 'faults-20.json')
   writeFileSync(faultsFile, JSON.stringify({ faults: nonMatchingRules() }))
   const credentialsFile = join(dir, 'credentials.json')
@@ -93,9 +92,11 @@ export function scenarios ({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeys
   // Every policy set, far above any rate reached: each request is counted three times and never refused.
   const generous = ['--rate-limit', 'api=1000000000/s,user=1000000000/s,ip=1000000000/s']
   return [
-    { id: 'baseline', label: 'bare Fastify, same 200 body', flags: [], server: { name: 'baseline', args: [bareJs, '{port}'], ...ready }, load: () => ({ path: DOC_PATH }) },
+    { id: 'baseline', label: 'bare Fastify, same 200 body', flags: [], server: { name: 'baseline', args: [bareJs, '{port}'], env: BARE_ENV, ...ready }, load: () => ({ path: DOC_PATH }) },
+    { id: 'bare-http', label: 'bare node:http, same 200 body serialised once', flags: [], server: { name: 'bare-http', args: [bareHttpJs, '{port}'], env: BARE_ENV, ...ready }, load: () => ({ path: DOC_PATH }) },
     emulator('a-info', '(a) default config, log level info', []),
     emulator('a-warn', '(a) default config, log level warn', warn),
+    emulator('a-slow', '(a) at warn, --no-fast-path', [...warn, '--no-fast-path']),
     {
       ...emulator('a-tls', '(a) at warn over HTTPS (--tls self-signed, P-256; keep-alive, so few handshakes)', [...warn, '--tls', 'self-signed', '--tls-cert-out', join(dir, 'tls-cert.pem')]),
       scheme: 'https'
@@ -126,4 +127,4 @@ export function scenarios ({ dir, serverJs, bareJs, bigDb, keysFile, fixtureKeys
 export const FIRST_ROUND_ONLY: ReadonlySet<string> = new Set(['c-fresh', 'w2g'])
 
 /** The measuring order of one round: the baseline again halfway, so every ratio has a near neighbour. */
-export const ROUND_ORDER = ['baseline', 'a-info', 'a-warn', 'a-tls', 'b', 'c', 'c-fresh', 'g', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2', 'w2g']
+export const ROUND_ORDER = ['baseline', 'bare-http', 'a-info', 'a-warn', 'a-slow', 'a-tls', 'b', 'c', 'c-fresh', 'g', 'baseline', 'd', 'a-keys', 'e', 'w1', 'w2', 'w2g']

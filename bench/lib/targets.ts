@@ -34,9 +34,14 @@ export function evaluateTargets ({ measurements, rows, cold, resetBig, records }
   const fresh = roundRatio(measurements, 'c-fresh', 'a-warn')
   const counting = roundRatio(measurements, 'g', 'a-warn')
   const sharedCounting = roundRatio(measurements, 'w2g', 'w2')
+  const overHttp = roundRatio(measurements, 'a-warn', 'bare-http')
+  const infoOverWarn = roundRatio(measurements, 'a-info', 'a-warn')
+  const fastOverSlow = roundRatio(measurements, 'a-warn', 'a-slow')
   const tls = roundRatio(measurements, 'a-tls', 'a-warn')
   const targets: Target[] = [
     { what: '(a) at warn: throughput', goal: '≥ 0.70 × baseline', measured: `${a.ratio.toFixed(2)} ×`, met: a.ratio >= 0.7 },
+    { what: '(a) at warn: throughput against bare node:http (body serialised once)', goal: '≥ 0.85 ×', measured: `${overHttp.toFixed(2)} ×`, met: overHttp >= 0.85 },
+    { what: '(a) default config (info) against (a) at warn', goal: '≥ 0.75 ×', measured: `${infoOverWarn.toFixed(2)} ×`, met: infoOverWarn >= 0.75 },
     { what: '(a) at warn: p99 at 50 connections', goal: '≤ 5 ms', measured: `${a.p99Ms.toFixed(2)} ms`, met: a.p99Ms <= 5 },
     { what: '(b) 20 non-matching fault rules', goal: '≥ 0.90 × (a)', measured: `${b.toFixed(2)} ×`, met: b >= 0.9 },
     { what: '(c) strict AK/SK', goal: '≥ 0.50 × (a)', measured: `${c.toFixed(2)} ×`, met: c >= 0.5 },
@@ -47,6 +52,7 @@ export function evaluateTargets ({ measurements, rows, cold, resetBig, records }
     { what: 'peak RSS in (a)–(d)', goal: '≤ 100 MB', measured: `${rss.toFixed(0)} MB (${rssIds.map((id) => `${id} ${row(id).peakRssMb.toFixed(0)}`).join(', ')})`, met: rss <= 100 }
   ]
   return targetTable(targets) + '\n\nNo target, for scale: ' +
+    `the fast path (on against \`--no-fast-path\`, both at warn, same rounds) serves ${fastOverSlow.toFixed(2)} × the req/s; ` +
     `\`--workers 2\` serves ${workers.toFixed(2)} × the req/s of \`--workers 1\` on the same machine (same rounds); ` +
     `strict AK/SK with every request signed anew serves ${fresh.toFixed(2)} × (a), against ${c.toFixed(2)} × for (c), which replays one signed request; ` +
     `(a) is the lookup with no rate limit set, and a generous limit on all three policies (g) serves ${counting.toFixed(2)} × (a) (the cost of counting), ` +

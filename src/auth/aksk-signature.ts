@@ -1,6 +1,7 @@
 import { createHmac, hash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { unescape } from 'node:querystring'
+import type { AuthRequest } from './types.js'
 
 /**
  * SDK-HMAC-SHA256, the API gateway's AK/SK signature (Huawei Cloud API Request Signing Guide), as
@@ -10,15 +11,6 @@ import { unescape } from 'node:querystring'
 
 export const ALGORITHM = 'SDK-HMAC-SHA256'
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
-
-/** The parts of a request the signature covers. */
-export interface SignableRequest {
-  method: string
-  /** Path and query as sent, still percent-encoded. */
-  url: string
-  headers: IncomingHttpHeaders
-  body?: Buffer
-}
 
 // crypto.hash: a one-shot digest without a Hash object per call (it runs several times per request).
 export const sha256Hex = (data: string | Buffer): string => hash('sha256', data, 'hex')
@@ -94,7 +86,7 @@ export function canonicalTarget (url: string): string {
 }
 
 /** `target` is canonicalTarget(request.url), for a caller that has it already. */
-export function canonicalRequest (request: SignableRequest, signedHeaders: readonly string[], target = canonicalTarget(request.url)): string {
+export function canonicalRequest (request: AuthRequest, signedHeaders: readonly string[], target = canonicalTarget(request.url)): string {
   return [
     request.method.toUpperCase(),
     target,
@@ -104,8 +96,19 @@ export function canonicalRequest (request: SignableRequest, signedHeaders: reado
   ].join('\n')
 }
 
+// Node hands header values over as latin1 text, one character per byte on the wire. The gateway
+// hashes those bytes, so a value with bytes >= 0x80 (UTF-8 text in a User-Agent) is hashed as the
+// bytes it arrived as, not encoded as UTF-8 a second time. The rest of the canonical request is ASCII.
+const NON_ASCII = /[^\t\n\u0020-\u007e]/
+
+/**
+ * The string to sign. `canonical` holds header values as Node delivers them (latin1: a character
+ * per byte received), so a client signing here must give header values in that form too, e.g.
+ * `Buffer.from('测试', 'utf8').toString('latin1')` for the UTF-8 bytes it sends.
+ */
 export function stringToSign (sdkDate: string, canonical: string): string {
-  return `${ALGORITHM}\n${sdkDate}\n${sha256Hex(canonical)}`
+  const bytes = NON_ASCII.test(canonical) ? Buffer.from(canonical, 'latin1') : canonical
+  return `${ALGORITHM}\n${sdkDate}\n${sha256Hex(bytes)}`
 }
 
 /** Lower-case hex HMAC-SHA256 keyed with the SK's UTF-8 bytes; no key derivation. */
@@ -121,7 +124,7 @@ export function authorizationHeader (ak: string, signedHeaders: readonly string[
  * Signs a request as a client would (the headers named must already be on it, X-Sdk-Date
  * included); tests and tools use it to build requests the verifier must accept.
  */
-export function signRequest (request: SignableRequest, ak: string, sk: string, signedHeaders: readonly string[]): string {
+export function signRequest (request: AuthRequest, ak: string, sk: string, signedHeaders: readonly string[]): string {
   const date = headerValue(request.headers, 'x-sdk-date') ?? ''
   return authorizationHeader(ak, signedHeaders, signature(sk, stringToSign(date, canonicalRequest(request, signedHeaders))))
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import type { ErrorObject } from 'ajv'
 import { ConfigError, type Config } from '../config.js'
+import { parseStartupJson, readStartupFile } from '../json-file.js'
 import { CredentialsFileSchema, type CredentialsFile } from '../schemas/credentials.js'
 import { checkOnStartup, fieldOf, ruleOf } from '../schemas/validator.js'
 
@@ -46,14 +46,7 @@ function expiry (value: string | undefined, field: string, where: string): numbe
 
 /** Validates credentials JSON text; `where` names its source in every error. */
 export function parseCredentials (text: string, where: string): Credentials {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (err) {
-    // V8's message may quote the text around the error, which can be a secret: keep only the position.
-    const at = /position (\d+)/.exec((err as Error).message)
-    throw new ConfigError(`${where}: not valid JSON${at ? ` (at position ${at[1]})` : ''}`)
-  }
+  const data = parseStartupJson(text, where, { secret: true })
   if (!checkFile(data)) {
     const error = checkFile.errors![0]
     const field = fieldOf(error)
@@ -80,14 +73,7 @@ export function parseCredentials (text: string, where: string): Credentials {
  */
 export function loadCredentials (config: Pick<Config, 'credentials' | 'credentialsJson'>): Credentials {
   if (config.credentials !== undefined) {
-    const where = `credentials file ${config.credentials}`
-    let text: string
-    try {
-      text = readFileSync(config.credentials, 'utf8')
-    } catch (err) {
-      throw new ConfigError(`${where}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
-    }
-    return parseCredentials(text, where)
+    return parseCredentials(readStartupFile(config.credentials, 'credentials file'), `credentials file ${config.credentials}`)
   }
   if (config.credentialsJson !== undefined) return parseCredentials(config.credentialsJson, 'WKS_EMULATOR_CREDENTIALS')
   throw new ConfigError('--auth strict needs credentials: --credentials FILE, or the JSON itself in WKS_EMULATOR_CREDENTIALS')

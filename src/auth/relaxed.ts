@@ -1,4 +1,3 @@
-import { errors } from '../errors.js'
 import type { AuthRequest, AuthVerdict } from './types.js'
 
 /** `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex` (reference §2.4). */
@@ -16,11 +15,11 @@ export function checkRelaxed ({ headers }: AuthRequest): AuthVerdict {
   const authorization = single(headers.authorization)
   if (authorization !== undefined) {
     const match = AKSK_AUTHORIZATION.exec(authorization)
-    if (match === null) return { scheme: 'aksk', ok: false, error: errors.authFailed('verify aksk signature fail') }
-    if (!single(headers['x-sdk-date'])) return { scheme: 'aksk', principal: match[1], ok: false, error: errors.authFailed('verify aksk signature fail') }
+    if (match === null) return { scheme: 'aksk', ok: false, reason: 'bad_signature' }
+    if (!single(headers['x-sdk-date'])) return { scheme: 'aksk', principal: match[1], ok: false, reason: 'bad_signature' }
     return { scheme: 'aksk', principal: match[1], ok: true }
   }
-  return { scheme: 'none', ok: false, error: errors.authMissing() }
+  return { scheme: 'none', ok: false, reason: 'missing_credentials' }
 }
 
 export function allowAll (): AuthVerdict {

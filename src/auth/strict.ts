@@ -1,5 +1,5 @@
 import { hash, timingSafeEqual } from 'node:crypto'
-import { errors } from '../errors.js'
+import { SECRET_HEADERS } from '../wire/http.js'
 import { canonicalRequest, canonicalTarget, headerValue, signature, stringToSign } from './aksk-signature.js'
 import type { AkskEntry, Credentials, TokenEntry } from './credentials.js'
 import { createLockout, type Lockout, type LockoutOptions } from './lockout.js'
@@ -10,10 +10,6 @@ import type { AuthRequest, AuthVerdict, Authenticator } from './types.js'
 export const MAX_SKEW_MS = 15 * 60_000
 
 const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
-const SIGNATURE_FAIL = 'verify aksk signature fail'
-const AK_NOT_EXIST = 'Get secretKey failed,ak:******,err:ak not exist'
-const AK_LOCKED = 'AK access failed to reach the limit,forbidden.'
-const SECRET_HEADERS = ['x-security-token', 'x-auth-token', 'authorization']
 
 /** X-Sdk-Date (`YYYYMMDDTHHMMSSZ`, UTC) as epoch ms, or undefined unless it is a real instant in that form. */
 export function parseSdkDate (value: string): number | undefined {
@@ -118,10 +114,9 @@ function verifyToken (token: string, { credentials, now, compare }: StrictContex
   let found: TokenEntry | undefined
   // Every configured token is compared, so the time taken does not tell which one came close.
   for (const entry of credentials.tokens) if (safeEqual(entry.token, token, compare) && !found) found = entry
-  if (!found) return { scheme: 'token', principal: 'token', ok: false, error: errors.authFailed('decrypt token fail'), reason: 'token not configured' }
+  if (!found) return { scheme: 'token', principal: 'token', ok: false, reason: 'unknown_token', detail: 'token not configured' }
   if (found.expiresAt !== undefined && now >= found.expiresAt) {
-    const at = new Date(found.expiresAt).toISOString()
-    return { scheme: 'token', principal: 'token', ok: false, error: errors.authFailed(`token expires, expires_at: ${at}`), reason: 'token expired' }
+    return { scheme: 'token', principal: 'token', ok: false, reason: 'token_expired', expiredAt: found.expiresAt, detail: 'token expired' }
   }
   return { scheme: 'token', principal: 'token', ok: true }
 }
@@ -160,19 +155,19 @@ function verifyAksk (request: AuthRequest, authorization: string, context: Stric
   const { credentials, lockout, now } = context
   const auth = parseAuthorization(authorization)
   if (!auth) {
-    return { scheme: 'aksk', ok: false, error: errors.authFailed(SIGNATURE_FAIL), reason: 'Authorization is not "SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…"' }
+    return { scheme: 'aksk', ok: false, reason: 'bad_signature', detail: 'Authorization is not "SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…"' }
   }
   const principal = auth.ak
   const entry = credentials.aksk.get(principal)
-  if (!entry) return { scheme: 'aksk', principal, ok: false, error: errors.authFailed(AK_NOT_EXIST), reason: 'AK not configured' }
-  if (lockout.isLocked(principal, now)) return { scheme: 'aksk', principal, ok: false, error: errors.authFailed(AK_LOCKED), reason: 'AK locked after repeated failures' }
+  if (!entry) return { scheme: 'aksk', principal, ok: false, reason: 'unknown_ak', detail: 'AK not configured' }
+  if (lockout.isLocked(principal, now)) return { scheme: 'aksk', principal, ok: false, reason: 'ak_locked', detail: 'AK locked after repeated failures' }
   const problem = akskProblem(request, auth, entry, context)
   if (problem === undefined) {
     lockout.recordSuccess(principal)
     return { scheme: 'aksk', principal, ok: true }
   }
   lockout.recordFailure(principal, now)
-  const verdict: AuthVerdict = { scheme: 'aksk', principal, ok: false, error: errors.authFailed(SIGNATURE_FAIL), reason: problem }
+  const verdict: AuthVerdict = { scheme: 'aksk', principal, ok: false, reason: 'bad_signature', detail: problem }
   if (problem === 'signature mismatch') verdict.canonicalRequest = redactedCanonical(request, auth.signedHeaders)
   return verdict
 }
@@ -186,7 +181,7 @@ export function verifyStrict (request: AuthRequest, context: StrictContext): Aut
   if (token) return verifyToken(token, context)
   const authorization = headerValue(request.headers, 'authorization')
   if (authorization !== undefined) return verifyAksk(request, authorization, context)
-  return { scheme: 'none', ok: false, error: errors.authMissing(), reason: 'no X-Auth-Token or Authorization header' }
+  return { scheme: 'none', ok: false, reason: 'missing_credentials', detail: 'no X-Auth-Token or Authorization header' }
 }
 
 export interface StrictOptions {

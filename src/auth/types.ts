@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import type { CloudError } from '../errors.js'
+import { errors, type AuthFailureReason, type CloudError } from '../errors.js'
 
 /** What the journal records of a request's authentication; never a secret. */
 export interface AuthOutcome {
@@ -8,7 +8,7 @@ export interface AuthOutcome {
   ok: boolean
 }
 
-/** The parts of a request an authenticator may read. */
+/** The parts of a request an authenticator may read, and an AK/SK signature covers. */
 export interface AuthRequest {
   method: string
   /** The raw request target as received: path and query, still percent-encoded. */
@@ -17,10 +17,14 @@ export interface AuthRequest {
   body?: Buffer
 }
 
+/** The verdict; `ok: false` comes with a `reason`. */
 export type AuthVerdict = AuthOutcome & {
-  error?: CloudError
-  /** Why a request was refused, for the log: the client sees only the gateway's wording. Never a secret. */
-  reason?: string
+  /** Why the request was refused, as a code (metrics count it; the catalogue words the 401). */
+  reason?: AuthFailureReason
+  /** For token_expired: when the token expired (epoch ms), which the gateway's wording names. */
+  expiredAt?: number
+  /** What exactly was wrong, for the log: the client sees only the gateway's wording. Never a secret. */
+  detail?: string
   /** The canonical request the emulator computed when a signature did not match (secret header values redacted). */
   canonicalRequest?: string
 }
@@ -30,6 +34,11 @@ export type Authenticator = ((request: AuthRequest) => AuthVerdict) & {
   reset?: () => void
   /** Reads the request body before deciding (strict: the body's hash is signed). */
   needsBody?: boolean
+}
+
+/** The catalogue's 401 for a refusal. */
+export function authError ({ reason = 'bad_signature', expiredAt }: AuthVerdict): CloudError {
+  return errors.authFailed(reason, expiredAt)
 }
 
 /** The verdict as the journal keeps it: only these three fields. */

@@ -6,8 +6,9 @@ import { loadFaultRules } from '../faults/load.js'
 import { openDb } from '../store/db.js'
 import { claimDatabase } from '../store/lock.js'
 import { loadFixtures } from '../store/fixtures.js'
+import { readyLine } from '../lifecycle/ready-line.js'
 import { readTlsFiles, resolveTls } from '../tls/material.js'
-import { SHUTDOWN, WORKER_ENV } from './worker.js'
+import { isReadyMessage, isStartFailedMessage, SHUTDOWN, WORKER_ENV } from './worker.js'
 
 // More than MAX_CRASHES deaths within the window is not one unlucky request but a broken setup:
 // replacing workers forever would only hide it.
@@ -64,6 +65,9 @@ async function serve (config: Config): Promise<number> {
   const crashes: number[] = []
   let stopping = false
   let exitCode = 0
+  let failureSaid = false
+  const waitingFor = new Set<number>()
+  for (let slot = 0; slot < config.workers; slot++) waitingFor.add(slot)
 
   return await new Promise<number>((resolve) => {
     const finishIfDone = (): void => { if (live.size === 0) resolve(exitCode) }
@@ -77,6 +81,18 @@ async function serve (config: Config): Promise<number> {
       live.add(worker)
       let serving = false
       worker.once('listening', () => { serving = true })
+      worker.on('message', (message: unknown) => {
+        // Workers failing to start fail alike (the port is taken): one line for all of them.
+        if (isStartFailedMessage(message)) {
+          if (!failureSaid) say(message.line)
+          failureSaid = true
+          return
+        }
+        // One ready line, once every worker of the first start listens; replacements say nothing.
+        if (!isReadyMessage(message) || !waitingFor.delete(slot) || waitingFor.size > 0 || stopping) return
+        const workerPids = [...live].map((w) => w.process.pid!)
+        if (config.logLevel !== 'silent') process.stdout.write(readyLine(message.urls, process.stdout.isTTY === true, { certificateFile: message.certificateFile, workerPids }))
+      })
       worker.once('exit', (code, signal) => {
         live.delete(worker)
         if (stopping) { if (code !== 0 && exitCode === 0) exitCode = 1; finishIfDone(); return }

@@ -31,3 +31,30 @@ export function followPrimary (close: () => void, isClosing: () => boolean): voi
   process.on('message', (message) => { if (message === SHUTDOWN && !isClosing()) close() })
   process.once('disconnect', () => { if (!isClosing()) close() })
 }
+
+/** The IPC message a worker sends once it listens, with its URLs: the primary prints one ready line. */
+export const READY = 'wks-emulator:ready'
+
+export interface ReadyMessage { type: typeof READY, urls: string[], certificateFile?: string }
+
+export const isReadyMessage = (message: unknown): message is ReadyMessage =>
+  typeof message === 'object' && message !== null && (message as ReadyMessage).type === READY
+
+/** The IPC message of a worker that could not start: the primary prints the first such line only. */
+export const START_FAILED = 'wks-emulator:start-failed'
+
+export interface StartFailedMessage { type: typeof START_FAILED, line: string }
+
+export const isStartFailedMessage = (message: unknown): message is StartFailedMessage =>
+  typeof message === 'object' && message !== null && (message as StartFailedMessage).type === START_FAILED
+
+/** Hands the primary this worker's start-up failure line, then calls `then` (to exit). */
+export function reportStartFailure (line: string, then: () => void): void {
+  if (process.send === undefined) then()
+  else process.send({ type: START_FAILED, line } satisfies StartFailedMessage, undefined, {}, then)
+}
+
+/** Tells the primary this worker listens, and where. */
+export function reportReady (urls: string[], certificateFile?: string): void {
+  process.send?.({ type: READY, urls, certificateFile } satisfies ReadyMessage)
+}

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { ConfigError } from '../config.js'
+import { readJsonFile } from '../json-file.js'
 import { FaultRuleFileSchema, type FaultRule } from '../schemas/faults.js'
 import { checkOnStartup, fieldOf, ruleOf } from '../schemas/validator.js'
 
@@ -7,12 +7,7 @@ const checkFile = checkOnStartup<{ faults: FaultRule[] } | FaultRule[]>(FaultRul
 
 /** Start-up rules from `--faults FILE`: `{"faults": [...]}` or a bare array; ids default to startup-<n>. */
 export function loadFaultRules (file: string): FaultRule[] {
-  let data: unknown
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (err) {
-    throw new ConfigError(`fault rules file ${file}: ${(err as Error).message}`)
-  }
+  const data = readJsonFile(file, 'fault rules file')
   if (!checkFile(data)) {
     // The union reports both branches; the deepest error is the one about the user's actual mistake.
     const error = [...checkFile.errors!].sort((a, b) => b.instancePath.length - a.instancePath.length)[0]

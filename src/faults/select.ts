@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { drawLatency } from '../latency/distribution.js'
+import parsePreferHeader from 'parse-prefer-header'
 import type { Rng } from '../random.js'
 import { FAULT_KINDS, MAX_FAULT_MS, type FaultAction, type FaultRule } from '../schemas/faults.js'
 
@@ -91,25 +92,29 @@ export function selectFault (req: FaultRequest, rules: readonly RuleState[], rng
   return { counters }
 }
 
-const PREFER_DELAY = /(?:^|[\s,;])delay=(\d{1,9})(?=$|[\s,;])/
+const preferred = (value: string | true | undefined, digits: RegExp): number | undefined =>
+  typeof value === 'string' && digits.test(value) ? Number(value) : undefined
 
-/** Whether a Prefer header asks for a delay, which then replaces the --latency wait for that request. */
+const DELAY_DIGITS = /^\d{1,9}$/
+
+/** Whether a Prefer header asks for a delay (read as preferFault reads it), which then replaces the --latency wait for that request. */
 export const prefersDelay = (header: string | string[] | undefined): boolean =>
-  header !== undefined && PREFER_DELAY.test(Array.isArray(header) ? header.join(',') : header)
+  header !== undefined && preferred(parsePreferHeader(header).delay, DELAY_DIGITS) !== undefined
 
 /**
  * Prism's convention: `Prefer: code=503` and/or `Prefer: delay=200` force a fault for one request.
+ * The header is parsed as RFC 7240 §2 says (names in any case, quoted values, spaces around `=`,
+ * several preferences and headers, the first of a repeated one wins), by the parser Prism uses.
  * Returns undefined when the header asks for neither (or asks for a status that is not an error).
  */
 export function preferFault (header: string | string[] | undefined): FaultDecision | undefined {
   if (header === undefined) return undefined
-  const text = Array.isArray(header) ? header.join(',') : header
-  const code = /(?:^|[\s,;])code=(\d{3})(?=$|[\s,;])/.exec(text)
-  const delay = PREFER_DELAY.exec(text)
-  const status = code ? Number(code[1]) : undefined
+  const prefs = parsePreferHeader(header)
+  const status = preferred(prefs.code, /^\d{3}$/)
+  const delay = preferred(prefs.delay, DELAY_DIGITS)
   const errorStatus = status !== undefined && status >= 400 && status <= 599 ? status : undefined
-  if (errorStatus === undefined && !delay) return undefined
-  const waitMs = delay ? Math.min(Number(delay[1]), MAX_FAULT_MS) : 0
+  if (errorStatus === undefined && delay === undefined) return undefined
+  const waitMs = delay === undefined ? 0 : Math.min(delay, MAX_FAULT_MS)
   const action: FaultAction = errorStatus === undefined ? { kind: 'delay', delay_ms: waitMs } : { kind: 'error', status: errorStatus, delay_ms: waitMs }
   return { ruleId: 'prefer', kind: action.kind!, waitMs, action }
 }

@@ -3,7 +3,7 @@ import { ConfigError } from '../config.js'
 import { GenerateOptionsSchema, type GenerateOptions } from '../schemas/generate.js'
 import { compileStrict } from '../schemas/validator.js'
 import { generateRecords } from './records.js'
-import { writeDb, writeJson, type Progress } from './write.js'
+import { STDOUT, writeDb, writeJson, type Progress } from './write.js'
 
 type Key = keyof GenerateOptions
 const KEYS = Object.keys(GenerateOptionsSchema.properties) as Key[]
@@ -76,7 +76,7 @@ export function runGenerate (argv: string[]): void {
   const started = performance.now()
   const progress = progressFor(options.count)
   const records = generateRecords(options)
-  const target = options.db !== undefined ? `database ${options.db}` : `fixtures file ${options.out}`
+  const target = options.db !== undefined ? `database ${options.db}` : options.out === STDOUT ? 'standard output' : `fixtures file ${options.out}`
   let written: number
   try {
     written = options.db !== undefined ? writeDb(options.db, records, progress.tick) : writeJson(options.out!, records, progress.tick)
@@ -89,5 +89,7 @@ export function runGenerate (argv: string[]): void {
     progress.stop()
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
-  process.stdout.write(`generated ${written} records in ${options.projects} project(s), seed ${options.seed}, into ${target} in ${seconds} s\n`)
+  // With --out - the records are standard output, so the summary goes beside them, to stderr.
+  const summary = options.out === STDOUT ? process.stderr : process.stdout
+  summary.write(`generated ${written} records in ${options.projects} project(s), seed ${options.seed}, into ${target} in ${seconds} s\n`)
 }

@@ -21,24 +21,40 @@ function * batches (records: Iterable<TransactionRecord>): Generator<Transaction
   if (batch.length > 0) yield batch
 }
 
+/** `--out -`: the records go to standard output, as the convention of Unix tools has it. */
+export const STDOUT = '-'
+
+/** Writes all of `text`, waiting out EAGAIN: standard output may be a non-blocking pipe. */
+function writeAll (fd: number, text: string): void {
+  let bytes = Buffer.from(text)
+  while (bytes.length > 0) {
+    try {
+      bytes = bytes.subarray(writeSync(fd, bytes))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5)
+    }
+  }
+}
+
 /**
- * A fixtures file (`{"transactions": [...]}`, one record a line), written a batch at a time.
- * Keys come first, then the body's fields in the order the API sends them.
+ * A fixtures file (`{"transactions": [...]}`, one record a line), written a batch at a time, or
+ * standard output for `-`. Keys come first, then the body's fields in the order the API sends them.
  */
 export function writeJson (file: string, records: Iterable<TransactionRecord>, progress: Progress = () => {}): number {
-  const fd = openSync(file, 'w')
+  const fd = file === STDOUT ? 1 : openSync(file, 'w')
   let written = 0
   try {
-    writeSync(fd, '{"transactions": [\n')
+    writeAll(fd, '{"transactions": [\n')
     for (const batch of batches(records)) {
       const lines = batch.map((r) => JSON.stringify(r))
-      writeSync(fd, (written === 0 ? '' : ',\n') + lines.join(',\n'))
+      writeAll(fd, (written === 0 ? '' : ',\n') + lines.join(',\n'))
       written += batch.length
       progress(written)
     }
-    writeSync(fd, '\n]}\n')
+    writeAll(fd, '\n]}\n')
   } finally {
-    closeSync(fd)
+    if (fd !== 1) closeSync(fd)
   }
   return written
 }

@@ -36,6 +36,10 @@ export function toCloudError (err: FastifyError | Error): CloudError {
   return errors.internal()
 }
 
+/** Reading the request failed because the client went away (its body cut short, the socket closed). */
+const clientWentAway = (err: FastifyError, request: FastifyRequest): boolean =>
+  err.code === 'ECONNRESET' || (request.raw.destroyed && !request.raw.complete)
+
 function sendError (err: CloudError, request: FastifyRequest, reply: FastifyReply): void {
   reply.code(err.statusCode).type(JSON_TYPE).header(REQUEST_ID_HEADER, request.id).send(err.toBody(request.id))
 }
@@ -43,6 +47,12 @@ function sendError (err: CloudError, request: FastifyRequest, reply: FastifyRepl
 /** One error handler and one not-found handler for the whole app, so every error has the cloud's shape. */
 export function installErrorHandling (app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (clientWentAway(err, request)) {
+      // Nobody is left to answer and nothing failed here: an API request error, not an internal one.
+      request.log.info({ code: err.code }, 'the client closed the connection before its request was complete')
+      sendError(errors.badRequest(), request, reply)
+      return
+    }
     const cloud = toCloudError(err)
     if (cloud.statusCode >= 500 && !(err instanceof CloudError)) request.log.error({ err }, 'internal failure')
     sendError(cloud, request, reply)

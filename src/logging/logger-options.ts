@@ -1,12 +1,10 @@
-import { pino, type DestinationStream, type LoggerOptions } from 'pino'
+import type { DestinationStream, LoggerOptions } from 'pino'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Config } from '../config.js'
+import { SECRET_HEADERS } from '../wire/http.js'
 
-/** Headers that carry secrets; their values never reach a log line. */
-export const REDACTED_HEADERS = ['authorization', 'x-auth-token', 'x-security-token', 'cookie']
-
-const SECRET_HEADERS = new Set(REDACTED_HEADERS)
+const SECRET = new Set(SECRET_HEADERS)
 
 /**
  * The headers as logged, secret values replaced. Done here rather than with pino's `redact`
@@ -14,10 +12,11 @@ const SECRET_HEADERS = new Set(REDACTED_HEADERS)
  */
 function loggedHeaders (headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {}
-  for (const name in headers) out[name] = SECRET_HEADERS.has(name) ? '[redacted]' : headers[name]
+  for (const name in headers) out[name] = SECRET.has(name) ? '[redacted]' : headers[name]
   return out
 }
 
+/** pino's options; `stream` is where lines go, a terminal (pretty lines through pino-pretty) when absent. */
 export function loggerOptions (config: Config, stream?: DestinationStream): LoggerOptions & { stream?: DestinationStream } {
   const options: LoggerOptions & { stream?: DestinationStream } = {
     level: config.logLevel,
@@ -27,12 +26,8 @@ export function loggerOptions (config: Config, stream?: DestinationStream): Logg
     }
   }
   if (stream) options.stream = stream
-  // Pretty lines for a person at a terminal; JSON lines for everything else (CI, Docker, files).
-  else if (process.stdout.isTTY) options.transport = { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } }
-  // Each line written before the call returns, as Node writes stdout to files and pipes: pino's
-  // default buffers lines while a write is in flight, which under load held tens of MB of log text
-  // and lost the last lines on a crash.
-  else options.stream = pino.destination({ dest: 1, sync: true })
+  // Pretty lines for a person at a terminal (the caller passes JSON lines' stream otherwise).
+  else if (config.logLevel !== 'silent') options.transport = { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } }
   return options
 }
 

@@ -1,26 +1,11 @@
 import type { Registry } from 'prom-client'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { CloudError } from '../errors.js'
+import { AUTH_FAILURE_REASONS, CloudError, type AuthFailureReason } from '../errors.js'
 import type { FaultKind } from '../faults/select.js'
 import { FAULT_KINDS } from '../schemas/faults.js'
 import { POLICY_NAMES, type PolicyName } from '../schemas/rate-limits.js'
 import { UPSTREAM_RESULTS } from '../schemas/upstream.js'
 import { NamedCounts, RouteStats, type MetricsSources } from './request-stats.js'
-
-export const AUTH_FAILURE_REASONS = ['missing_credentials', 'bad_signature', 'unknown_ak', 'ak_locked', 'unknown_token', 'token_expired', 'admin_token', 'other'] as const
-type AuthFailureReason = typeof AUTH_FAILURE_REASONS[number]
-
-/** The reason label of a 401, from the gateway wording the client got (free-text reasons would make unbounded labels). */
-export function authFailureReason (message: string): AuthFailureReason {
-  if (message.includes('x-auth-token not found')) return 'missing_credentials'
-  if (message.includes('verify aksk signature fail')) return 'bad_signature'
-  if (message.includes('ak not exist')) return 'unknown_ak'
-  if (message.includes('AK access failed to reach the limit')) return 'ak_locked'
-  if (message.includes('decrypt token fail')) return 'unknown_token'
-  if (message.includes('token expires')) return 'token_expired'
-  if (message.includes('emulator admin token')) return 'admin_token'
-  return 'other'
-}
 
 /** Requests no route matched (404s, unparseable URLs) share one series per method. */
 export const UNMATCHED = 'unmatched'
@@ -32,7 +17,7 @@ export type Metrics = ReturnType<typeof createMetrics>
  * A control-plane request is counted by an onResponse hook added to its route when the route is
  * declared, holding that route's counters, so nothing is looked up or allocated per request; the
  * root's onResponse only reads `is404` unless no route matched; the emulated API's requests are
- * counted by the pipeline. 401s are classified in onError, which runs only on the error path.
+ * counted by the pipeline. Refused authentications are counted by their reason code.
  * Values become Prometheus series when scraped.
  */
 export function createMetrics (sources: MetricsSources) {
@@ -58,10 +43,15 @@ export function createMetrics (sources: MetricsSources) {
       return { contentType: r.contentType, text: await r.metrics() }
     },
     /**
-     * Counts each request of the routes declared in `scope` from now on (the control plane); the
-     * emulated API's requests are counted by the pipeline's record().
+     * Counts each request of the routes declared in `scope` from now on (the control plane), and
+     * its refused authentications; the emulated API's requests are counted by the pipeline's record().
      */
-    countRoutes (scope: FastifyInstance): void {
+    countScope (scope: FastifyInstance): void {
+      // onError runs only on the error path; a refusal carries its reason code.
+      scope.addHook('onError', (_request, _reply, error, done) => {
+        if (error instanceof CloudError && error.reason !== undefined) authFailures.inc(error.reason)
+        done()
+      })
       scope.addHook('onRoute', (route) => {
         const methods = Array.isArray(route.method) ? route.method : [route.method]
         const byMethod = new Map(methods.map((m) => [m, statsFor(m, route.url)]))
@@ -74,7 +64,7 @@ export function createMetrics (sources: MetricsSources) {
         route.onResponse = existing === undefined ? [hook] : [...(Array.isArray(existing) ? existing : [existing]), hook]
       })
     },
-    /** Counts the requests no route matched, and classifies 401s; on the root, before any route. */
+    /** Counts the requests no route matched; on the root, before any route. */
     countUnmatched (app: FastifyInstance): void {
       // Requests that reached no route run only the root's hooks.
       const unmatched = new Map<string, RouteStats>()
@@ -84,10 +74,6 @@ export function createMetrics (sources: MetricsSources) {
           if (!stats) { stats = statsFor(request.method, UNMATCHED); unmatched.set(request.method, stats) }
           stats.record(reply.statusCode, reply.elapsedTime)
         }
-        done()
-      })
-      app.addHook('onError', (_request, _reply, error, done) => {
-        if (error instanceof CloudError && error.statusCode === 401) authFailures.inc(authFailureReason(error.message))
         done()
       })
     },
@@ -102,6 +88,10 @@ export function createMetrics (sources: MetricsSources) {
     /** A call refused by a throttling policy (429 APIGW.0308). */
     countThrottled (policy: PolicyName): void {
       throttled.inc(policy)
+    },
+    /** An emulated-API request refused by authentication. */
+    countAuthFailure (reason: AuthFailureReason): void {
+      authFailures.inc(reason)
     }
   }
 }

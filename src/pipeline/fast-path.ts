@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FindBody } from '../store/lookup.js'
 import { APIG_MODE_HEADER, hasBody, JSON_TYPE, plainLookupKey, REQUEST_ID_HEADER } from '../wire/http.js'
 import { newRequestId } from '../wire/request-id.js'
@@ -65,26 +65,4 @@ export function createFastPath ({ decide, record, findBody }: FastPathOptions): 
     record(call, decisions, 200, performance.now() - started)
     return true
   }
-}
-
-/**
- * Puts the fast path in front of Fastify's request listener on the server Fastify made, which
- * keeps that server's set-up (timeouts, extra addresses for a host name) Fastify's own. A throw
- * from the fast path before it answered leaves the request to Fastify, which renders any error it
- * meets in the catalogue's shape; a listener that threw would take the process down.
- */
-export function putInFront (server: Server, fast: FastPath): void {
-  const listeners = server.listeners('request') as RequestListener[]
-  if (listeners.length !== 1) throw new Error(`expected Fastify's one request listener, found ${listeners.length}`)
-  const [fastify] = listeners
-  server.removeListener('request', fastify)
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    let answered: boolean
-    try {
-      answered = fast(req, res)
-    } catch {
-      answered = res.headersSent
-    }
-    if (!answered) fastify(req, res)
-  })
 }

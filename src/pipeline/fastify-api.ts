@@ -3,7 +3,7 @@ import { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { MAX_SIGNED_BODY } from '../auth/authenticator.js'
-import { authOutcome } from '../auth/types.js'
+import { authError, authOutcome } from '../auth/types.js'
 import { errors } from '../errors.js'
 import { DRIBBLE_CHUNKS, DRIBBLE_MS, errorFromAction } from '../faults/decider.js'
 import { dribbleStream } from '../latency/dribble.js'
@@ -68,7 +68,12 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
   // A flag declared up front, so every request keeps one shape, rather than a WeakSet entry per request.
   scope.decorateRequest('recorded', false)
   const hanging = new Set<Socket>()
-  scope.addHook('onClose', async () => { for (const socket of hanging) socket.destroy() })
+  // preClose, not onClose: the server's close waits for every connection, a hanging one included.
+  scope.addHook('preClose', (done) => {
+    if (hanging.size > 0) scope.log.info({ count: hanging.size }, 'hanging requests ended by the shutdown')
+    for (const socket of hanging) socket.destroy()
+    done()
+  })
 
   const recordOnce = (request: FastifyRequest, status: number, elapsedMs: number): void => {
     if (request.recorded) return
@@ -108,10 +113,10 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
       if (decisions.cors) reply.headers(decisions.cors)
     }
     const verdict = decisions.auth!
-    if (verdict.error !== undefined) {
-      if (verdict.reason !== undefined) request.log.info({ auth: authOutcome(verdict), reason: verdict.reason }, 'authentication refused')
+    if (!verdict.ok) {
+      if (verdict.detail !== undefined) request.log.info({ auth: authOutcome(verdict), reason: verdict.reason, detail: verdict.detail }, 'authentication refused')
       if (verdict.canonicalRequest !== undefined) request.log.debug({ canonicalRequest: verdict.canonicalRequest }, 'canonical request computed by the emulator')
-      throw verdict.error
+      throw authError(verdict)
     }
     const tripped = decisions.throttle?.tripped
     if (tripped !== undefined) throw errors.rateLimited(tripped.policy, tripped.rule.limit, tripped.rule.window)

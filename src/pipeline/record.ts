@@ -36,7 +36,9 @@ export function createRecord ({ journal, metrics, log, logRequests, listeners }:
       if (fault !== undefined) metrics.countFault(fault.kind)
       const tripped = decisions.throttle?.tripped
       if (tripped !== undefined) metrics.countThrottled(tripped.policy)
-      const auth = decisions.auth === undefined ? undefined : authOutcome(decisions.auth)
+      const verdict = decisions.auth
+      if (verdict?.reason !== undefined) metrics.countAuthFailure(verdict.reason)
+      const auth = verdict === undefined ? undefined : authOutcome(verdict)
       const { key } = call
       const entry = journalRecord({ id: call.id, method: call.method, url: call.url, projectId: key.projectId, transactionId: key.transactionId, auth, fault, throttled: tripped !== undefined, forwarded: decisions.forwarded }, status, elapsedMs)
       journal.append(entry)

@@ -1,17 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
-import { AUTH_MODES } from '../config.js'
-import { stringEnum } from '../schemas/string-enum.js'
+import type { AUTH_MODES } from '../config.js'
+import { HealthSchema } from '../schemas/control.js'
 import { VERSION } from '../version.js'
-
-export const HealthSchema = Type.Object({
-  status: Type.Literal('ok'),
-  version: Type.String(),
-  uptime_s: Type.Number({ description: 'Seconds since start.' }),
-  transactions: Type.Integer({ description: 'Stored transactions.' }),
-  faults: Type.Integer({ description: 'Active fault rules.' }),
-  auth: Type.Optional(stringEnum(AUTH_MODES, { description: 'The --auth mode of the emulated API.' }))
-}, { additionalProperties: false })
 
 export interface HealthOptions {
   countTransactions: () => number

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { AUTH_MODES } from '../config.js'
+import { stringEnum } from './string-enum.js'
 import { BizTypeSchema, ProjectIdSchema, TransactionIdSchema, TransactionRecordSchema } from './access-stages.js'
 import { FaultRuleViewSchema } from './faults.js'
 import { JournalEntrySchema } from './journal.js'
@@ -15,6 +17,17 @@ export const UpsertBodySchema = Type.Union([TransactionRecordSchema, Transaction
 })
 
 export const CountSchema = Type.Object({ count: Type.Integer() }, { additionalProperties: false })
+export type Count = Static<typeof CountSchema>
+
+export const HealthSchema = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  uptime_s: Type.Number({ description: 'Seconds since start.' }),
+  transactions: Type.Integer({ description: 'Stored transactions.' }),
+  faults: Type.Integer({ description: 'Active fault rules.' }),
+  auth: Type.Optional(stringEnum(AUTH_MODES, { description: 'The --auth mode of the emulated API.' }))
+}, { additionalProperties: false })
+export type Health = Static<typeof HealthSchema>
 
 /**
  * Control-plane query strings are validated like bodies: a parameter not listed is refused (a
@@ -39,6 +52,9 @@ export const TransactionListSchema = Type.Object({
   transactions: Type.Array(TransactionRecordSchema, { description: 'Ordered by project_id, then transaction_id.' }),
   total: Type.Integer({ description: 'Matching records in all pages.' })
 }, { additionalProperties: false })
+export type TransactionList = Static<typeof TransactionListSchema>
+/** The query of a page of records; limit and offset have defaults, so a client may leave them out. */
+export type ListTransactionsQuery = Partial<Static<typeof ListTransactionsQuerySchema>>
 
 export const ProjectListSchema = Type.Object({
   projects: Type.Array(Type.Object({ project_id: Type.String(), transactions: Type.Integer() }, { additionalProperties: false }), { description: 'Ordered by project_id.' })
@@ -52,8 +68,10 @@ export const ResetResultSchema = Type.Object({
   transactions: Type.Integer({ description: 'Records in the namespace after the reset.' }),
   faults: Type.Integer({ description: 'Fault rules after the reset.' })
 }, { additionalProperties: false })
+export type ResetResult = Static<typeof ResetResultSchema>
 
 export const FaultListSchema = Type.Object({ faults: Type.Array(FaultRuleViewSchema) }, { additionalProperties: false })
+export type FaultList = Static<typeof FaultListSchema>
 export const FaultIdSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
 
 /** Journal entries per page: by default, and at most. */
@@ -66,6 +84,7 @@ const JournalFilterProperties = {
   status: Type.Optional(Type.Integer({ minimum: 0, maximum: 599 }))
 }
 export const RequestsCountQuerySchema = Type.Object(JournalFilterProperties, QUERY)
+export type RequestsCountQuery = Static<typeof RequestsCountQuerySchema>
 export const RequestsQuerySchema = Type.Object({
   ...JournalFilterProperties,
   after_seq: Type.Optional(Type.Integer({
@@ -83,3 +102,4 @@ export const RequestListSchema = Type.Object({
 }, { additionalProperties: false })
 /** The stream's filters: the journal's, without paging (a reconnecting client resumes by Last-Event-ID). */
 export const RequestsStreamQuerySchema = Type.Object(JournalFilterProperties, QUERY)
+export type RequestList = Static<typeof RequestListSchema>

@@ -122,7 +122,13 @@ export const sharedByProcesses = (db: Db): boolean =>
   !db.memory && db.pragma('locking_mode', { simple: true }) !== 'exclusive'
 
 export function openDb (file: string, { shared = false }: OpenOptions = {}): Db {
-  const db = new Database(file)
+  let db: Db
+  try {
+    db = new Database(file)
+  } catch (err) {
+    // A missing directory, a path that is a directory, no permission: the user's to fix, in one line.
+    throw new ConfigError(`database ${file}: cannot be opened (${(err as Error).message})`)
+  }
   try {
     if (file !== ':memory:') {
       db.pragma('busy_timeout = 5000')

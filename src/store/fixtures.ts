@@ -1,9 +1,9 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { ConfigError } from '../config.js'
+import { readJsonFile } from '../json-file.js'
 import { TransactionRecordSchema, type TransactionRecord } from '../schemas/access-stages.js'
 import { checkOnStartup, fieldOf, ruleOf } from '../schemas/validator.js'
-
-export class FixtureError extends Error {}
 
 const checkRecord = checkOnStartup<TransactionRecord>(TransactionRecordSchema)
 
@@ -13,7 +13,7 @@ function fixtureFiles (path: string): string[] {
   try {
     isDir = statSync(path).isDirectory()
   } catch {
-    throw new FixtureError(`fixtures ${path}: no such file or directory`)
+    throw new ConfigError(`fixtures ${path}: no such file or directory`)
   }
   if (!isDir) return [path]
   return readdirSync(path).filter((f) => f.endsWith('.json')).sort().map((f) => join(path, f))
@@ -27,24 +27,19 @@ export function loadFixtures (path: string): TransactionRecord[] {
   const records: TransactionRecord[] = []
   const seen = new Set<string>()
   for (const file of fixtureFiles(path)) {
-    let data: unknown
-    try {
-      data = JSON.parse(readFileSync(file, 'utf8'))
-    } catch (err) {
-      throw new FixtureError(`fixture file ${file}: not valid JSON (${(err as Error).message})`)
-    }
+    const data = readJsonFile(file, 'fixture file')
     const list = Array.isArray(data) ? data : (data as { transactions?: unknown })?.transactions
-    if (!Array.isArray(list)) throw new FixtureError(`fixture file ${file}: expected {"transactions": [...]} or an array of records`)
+    if (!Array.isArray(list)) throw new ConfigError(`fixture file ${file}: expected {"transactions": [...]} or an array of records`)
     list.forEach((record: unknown, i) => {
       const id = (record as { transaction_id?: unknown })?.transaction_id
       const where = `fixture file ${file}: record ${i}${typeof id === 'string' ? ` (transaction_id ${id})` : ''}`
       if (!checkRecord(record)) {
         const error = checkRecord.errors![0]
         const field = fieldOf(error)
-        throw new FixtureError(`${where}: ${field ? `field ${field}` : 'record'} ${ruleOf(error)}`)
+        throw new ConfigError(`${where}: ${field ? `field ${field}` : 'record'} ${ruleOf(error)}`)
       }
       const key = `${record.project_id}\u0000${record.transaction_id}`
-      if (seen.has(key)) throw new FixtureError(`${where}: duplicate of an earlier record in project ${record.project_id}`)
+      if (seen.has(key)) throw new ConfigError(`${where}: duplicate of an earlier record in project ${record.project_id}`)
       seen.add(key)
       records.push(record)
     })

@@ -12,6 +12,12 @@ export const REQUEST_ID_HEADER = 'x-request-id'
 
 /** The gateway's debug switch: `X-Apig-Mode: debug` asks for the X-Apig-RateLimit-* and X-Apig-Latency headers. */
 export const APIG_MODE_HEADER = 'x-apig-mode'
+/**
+ * Headers that carry secrets (credentials, tokens, session cookies): their values never reach a
+ * log line or a logged canonical request.
+ */
+export const SECRET_HEADERS: readonly string[] = ['authorization', 'x-auth-token', 'x-security-token', 'cookie']
+
 /** Where an answer forwarded from `--upstream` carries the emulator's own id (X-Request-Id is the upstream's). */
 export const EMULATOR_REQUEST_ID_HEADER = 'x-emulator-request-id'
 

@@ -1,11 +1,10 @@
 import t, { type Test } from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { buildApp } from '../../src/app.js'
 import { resolveConfig } from '../../src/config.js'
 import { startCli } from '../cli/run-cli.js'
-import { DOC_BODY, DOC_PROJECT, DOC_TRANSACTION } from '../helper.js'
+import { captureLogs, DOC_BODY, DOC_PROJECT, DOC_TRANSACTION } from '../helper.js'
 import {
   akskCredential, ClientRequestException, sdkClient, showUserAccessStages, TokenCredential, type AkskParams, type CallOptions
 } from './sdk-client.js'
@@ -62,16 +61,15 @@ async function start (t: Test) {
   writeFileSync(fixtures, JSON.stringify({ transactions: IDS.map((id, i) => ({ project_id: PID, transaction_id: id, ...record(i) })) }))
   const credentials = join(dir, 'credentials.json')
   writeFileSync(credentials, JSON.stringify(CREDENTIALS))
-  const logs: Array<Record<string, unknown>> = []
-  const logStream = new Writable({ write (chunk, _enc, done) { logs.push(JSON.parse(String(chunk))); done() } })
-  const app = await buildApp(resolveConfig({ auth: 'strict', credentials, fixtures, logLevel: 'info' }), { logStream })
+  const logs = captureLogs()
+  const app = await buildApp(resolveConfig({ auth: 'strict', credentials, fixtures, logLevel: 'info' }), { logStream: logs.stream })
   t.teardown(() => app.close())
   const endpoint = await app.listen({ port: 0, host: '127.0.0.1' })
   const lastRequest = async (): Promise<{ request_id: string, auth: unknown, transaction_id?: string }> => {
     const res = await fetch(`${endpoint}/_emulator/requests?limit=1`)
     return ((await res.json()) as { requests: Array<{ request_id: string, auth: unknown }> }).requests[0]
   }
-  const lastRefusal = () => logs.filter((l) => l.msg === 'authentication refused').at(-1)?.reason
+  const lastRefusal = () => logs.entries().filter((l) => l.msg === 'authentication refused').at(-1)?.detail
   return { endpoint, lastRequest, lastRefusal }
 }
 

@@ -5,7 +5,8 @@ import { parseCredentials } from '../../src/auth/credentials.js'
 import { createLockout } from '../../src/auth/lockout.js'
 import { timingSafeEqual } from 'node:crypto'
 import { CONSTANT_TIME_EQUAL, createStrictAuthenticator, parseSdkDate, safeEqual, verifyStrict } from '../../src/auth/strict.js'
-import type { AuthRequest, AuthVerdict } from '../../src/auth/types.js'
+import { authError, type AuthRequest, type AuthVerdict } from '../../src/auth/types.js'
+import { DOC_PROJECT } from '../documented.js'
 
 const AK = 'QTWAOYTTINDUT2QVKYUC'
 const SK = 'MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc'
@@ -29,7 +30,7 @@ interface Signing { ak?: string, sk?: string, date?: string, signed?: string[], 
 function signed ({ ak = AK, sk = SK, date = DATE, signed = ['content-type', 'host', 'x-sdk-date'], headers = {}, url, body }: Signing = {}): AuthRequest {
   const request: AuthRequest = {
     method: 'GET',
-    url: url ?? '/v2/a4a5d4098fb4474fa22cd05f897d6b99/statistics/metrics/access-stages?transaction_id=tx%201',
+    url: url ?? `/v2/${DOC_PROJECT}/statistics/metrics/access-stages?transaction_id=tx%201`,
     headers: { 'content-type': 'application/json', host: '127.0.0.1:8080', 'x-sdk-date': date, ...headers },
     body
   }
@@ -41,12 +42,15 @@ function verify (request: AuthRequest, now = NOW, lockout = createLockout()): Au
   return verifyStrict(request, { credentials, lockout, now })
 }
 
-function refused (t: Test, verdict: AuthVerdict, detail: string, reason?: string | RegExp): void {
+/** A refusal whose 401 carries the gateway's `wording`, and whose log detail matches `why`. */
+function refused (t: Test, verdict: AuthVerdict, wording: string, why?: string | RegExp): void {
   t.equal(verdict.ok, false, 'refused')
-  t.equal(verdict.error?.statusCode, 401)
-  t.equal(verdict.error?.errorCode, 'APIGW.0301')
-  t.equal(verdict.error?.message, IAM + detail)
-  if (reason !== undefined) t.match(verdict.reason, reason)
+  const error = authError(verdict)
+  t.equal(error.statusCode, 401)
+  t.equal(error.errorCode, 'APIGW.0301')
+  t.equal(error.message, IAM + wording)
+  t.equal(error.reason, verdict.reason, 'the error carries the verdict\'s reason code')
+  if (why !== undefined) t.match(verdict.detail, why)
 }
 
 t.test('a correctly signed request passes; the principal is the AK', async (t) => {
@@ -80,7 +84,7 @@ t.test('unknown AK: the gateway\'s "ak not exist", with the AK as principal', as
 t.test('wrong SK or tampered request: signature failure, canonical request kept for the log', async (t) => {
   const verdict = verify(signed({ sk: SK + 'x' }))
   refused(t, verdict, 'verify aksk signature fail', 'signature mismatch')
-  t.match(verdict.canonicalRequest, /^GET\n\/v2\/a4a5d4098fb4474fa22cd05f897d6b99\/statistics\/metrics\/access-stages\/\ntransaction_id=tx%201\n/)
+  t.match(verdict.canonicalRequest, new RegExp(`^GET\n/v2/${DOC_PROJECT}/statistics/metrics/access-stages/\ntransaction_id=tx%201\n`))
   const tampered = signed()
   tampered.url = tampered.url.replace('tx%201', 'tx%202')
   refused(t, verify(tampered), 'verify aksk signature fail', 'signature mismatch')
@@ -164,7 +168,7 @@ t.test('createStrictAuthenticator: clock and lockout options, reset forgets lock
   t.equal(authenticate.needsBody, true)
   authenticate(signed({ sk: 'wrong' }))
   authenticate(signed({ sk: 'wrong' }))
-  t.equal(authenticate(signed()).error?.message, IAM + 'AK access failed to reach the limit,forbidden.')
+  t.equal(authError(authenticate(signed())).message, IAM + 'AK access failed to reach the limit,forbidden.')
   now += 1000
   t.ok(authenticate(signed()).ok, 'the configured duration')
   authenticate(signed({ sk: 'wrong' }))
@@ -231,7 +235,7 @@ t.test('an authenticator that remembers its last steps gives every request the v
   for (const [i, request] of requests.entries()) {
     const expected = verify(request)
     const got = authenticate(request)
-    t.same({ ok: got.ok, reason: got.reason }, { ok: expected.ok, reason: expected.reason }, `request ${i}`)
+    t.same({ ok: got.ok, reason: got.reason, detail: got.detail }, { ok: expected.ok, reason: expected.reason, detail: expected.detail }, `request ${i}`)
   }
   t.same(requests.map((r) => authenticate(r).ok), [true, true, false, true, true, false, true, false, true, false, true, false, true])
 })

@@ -84,6 +84,8 @@ t.test('a busier journal: faults, refusals and errors side by side', async (t) =
   await page.goto(`${base}/_emulator/ui`)
   await page.locator('.live-live').waitFor()
   t.equal((await control(base, 'POST', '/_emulator/faults', { id: 'flaky-connect', match: { transaction_id: 'c7a1e9d2-5b3f-4e8a-a6c4-9f2d1b0e7c33' }, action: { status: 503 }, times: 2 })).status, 201)
+  t.equal((await control(base, 'PUT', '/_emulator/rate-limits', { api: { limit: 1000, window: '1 second' } })).status, 200)
+  t.equal((await control(base, 'PUT', '/_emulator/rate-limits?project_id=0c9e2b8f71d34a6e9b5f4d3c2a1e0f9d', { user: { limit: 100, window: '1 minute' } })).status, 200)
   const url = (project: string, id: string) => `${base}/v2/${project}/statistics/metrics/access-stages?transaction_id=${id}`
   const sends: Array<[string, string, Record<string, string>]> = [
     [DOC_PROJECT, DOC_TRANSACTION, { 'x-auth-token': 't' }],
@@ -107,5 +109,6 @@ t.test('a busier journal: faults, refusals and errors side by side', async (t) =
   t.match(await page.locator('.status dd[data-status=rate]').textContent(), /^\d+\.\d$/, 'req/s from the metrics')
   t.match(await page.locator('.status dd[data-status=errors]').textContent(), /^\d+\.\d %$/, 'error rate from the metrics')
   t.equal(await page.locator('.status dd[data-status=faults]').textContent(), '1', 'fault rules')
+  t.equal(await page.locator('.status dd[data-status=throttling]').textContent(), 'api 1000/second; 1 project with their own', 'global throttling policies, and the projects with their own')
   await screenshot(page, 'journal')
 })

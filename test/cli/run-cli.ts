@@ -7,7 +7,7 @@ export const SERVER = fileURLToPath(new URL('../../dist/server.js', import.meta.
 export interface Running { child: ChildProcess, url: string, output: () => string, exited: Promise<number | null> }
 
 /** Starts the built CLI on a free port and resolves once its first log line gives the URL (a cluster on a busy machine may take longer than the default). */
-export async function startCli (t: Test, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 10_000): Promise<Running> {
+export async function startCli (t: Test, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Running> {
   const child = spawn(process.execPath, [SERVER, '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout!.on('data', (d) => { out += d })

@@ -34,6 +34,18 @@ t.test('an unknown query parameter is a 400 naming it, on every control route, a
   t.same((await app.inject({ url: '/_emulator/requests/count' })).json(), { count: 1 }, 'and the journal')
 })
 
+t.test('a body sent to a route that takes none is a 400, and changes nothing', async (t) => {
+  const app = await seeded(t)
+  const msg = 'Invalid request body: this route takes no body; its parameters go in the query string.'
+  assertError(t, await app.inject({ method: 'POST', url: '/_emulator/reset', payload: { project_id: 'team-b' } }), 400, 'WKS.0001', msg)
+  assertError(t, await app.inject({ method: 'DELETE', url: '/_emulator/requests', payload: { project_id: 'x' } }), 400, 'WKS.0001', msg)
+  assertError(t, await app.inject({ method: 'DELETE', url: '/_emulator/faults', payload: { id: 'other' } }), 400, 'WKS.0001', msg)
+  t.equal((await app.inject({ url: '/_emulator/transactions/team-b/added' })).statusCode, 200, 'the record is still there')
+  t.same((await app.inject({ url: '/_emulator/faults' })).json().faults.map((f: { id: string }) => f.id), ['kept'], 'the rule too')
+  t.same((await app.inject({ url: '/_emulator/requests/count' })).json(), { count: 1 }, 'and the journal')
+  t.equal((await app.inject({ method: 'POST', url: '/_emulator/reset?project_id=team-b' })).statusCode, 200, 'without a body the reset is done')
+})
+
 t.test('numbers out of range are a 400 naming the parameter, never a 500', async (t) => {
   const app = await seeded(t)
   for (const value of ['1e20', '9223372036854775807', '1000000001', 'Infinity']) {

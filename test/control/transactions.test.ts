@@ -1,5 +1,5 @@
 import t from 'tap'
-import { assertError, build, DOC_PROJECT, stagesUrl, TOKEN } from '../helper.js'
+import { assertError, build, DOC_PROJECT, DOC_TRANSACTION, stagesUrl, TOKEN } from '../helper.js'
 
 const record = (tx: string, extra: object = {}) => ({ project_id: 'proj-a', transaction_id: tx, username: 'u1', biz_type: 'VDI', stages: [{ stage: 'CONNECT', duration: 9 }], ...extra })
 
@@ -91,7 +91,7 @@ t.test('--admin-token guards every control route, compared in constant time', as
   for (const authorization of ['s3cret', 'Bearer', 'Bearer ', 'Basic s3cret', 'Bearers3cret', 'Bearer s3cret ']) {
     assertError(t, await app.inject({ url: '/_emulator/health', headers: { authorization } }), 401, 'APIGW.0301', msg)
   }
-  const api = await app.inject({ url: stagesUrl(DOC_PROJECT, '?transaction_id=3f0c2a7e-9b1d-4c5e-8f6a-2d4b6c8e0a11'), headers: TOKEN })
+  const api = await app.inject({ url: stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`), headers: TOKEN })
   t.equal(api.statusCode, 200, 'the emulated API does not need the admin token')
 })
 

@@ -11,10 +11,10 @@ import { parseDockerfile } from './dockerfile-model.js'
 import { replayBuild } from './replay.js'
 import { containerEnv, startContainer, waitHealthy } from './container.js'
 import { hostUser } from './users.js'
+import { DOC_PATH as DOC } from '../documented.js'
 
 const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const DOC = '/v2/a4a5d4098fb4474fa22cd05f897d6b99/statistics/metrics/access-stages?transaction_id=3f0c2a7e-9b1d-4c5e-8f6a-2d4b6c8e0a11'
 
 // npm ci compiles better-sqlite3 from source (no prebuilt binary is reachable from here): about
 // 1.5 min on two cores, well past the suite's per-file timeout.

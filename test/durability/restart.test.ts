@@ -15,11 +15,11 @@ const fixture = (id: string, username: string): TransactionRecord => ({ project_
 const STARTUP_RULES = { faults: [{ id: 'boot-a', match: { project_id: 'rs', transaction_id: 'never-a' }, action: { status: 503 } }, { id: 'boot-b', match: { transaction_id: 'never-b' }, action: { status: 502 } }] }
 const GENERATED = 40
 
-/** Every process of the emulator: the CLI's own, and its workers' (their pids are in their log lines). */
+/** Every process of the emulator: the CLI's own, and its workers' (the ready line lists them). */
 function pidsOf (server: Running): number[] {
   const pids = new Set([server.child.pid!])
   for (const line of server.output().split('\n')) {
-    if (line.startsWith('{') && line.includes('Server listening')) pids.add((JSON.parse(line) as { pid: number }).pid)
+    if (line.startsWith('{') && line.includes('"urls"')) for (const pid of (JSON.parse(line) as { worker_pids?: number[] }).worker_pids ?? []) pids.add(pid)
   }
   return [...pids]
 }
@@ -35,7 +35,8 @@ async function until (what: string, probe: () => boolean, ms = 10_000): Promise<
 async function start (t: Test, args: string[], workers: number): Promise<Running> {
   // Workers start in parallel with each other and with the other test files: allow for a busy machine.
   const server = await startCli(t, [...args, '--log-level', 'info', ...(workers > 1 ? ['--workers', String(workers)] : [])], {}, 30_000)
-  await until(`${workers} listening`, () => (server.output().match(/Server listening at/g) ?? []).length >= workers, 30_000)
+  // One ready line, printed once every worker listens.
+  await until('the ready line', () => /Server listening at/.test(server.output()), 30_000)
   return server
 }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { rawExchange, requestBytes, type RawResponse } from '../net/raw-http.js'
+import { comparableResponse, rawExchange, requestBytes, type RawResponse } from '../net/raw-http.js'
 import { apiRequestArb, type FuzzRequest, type KnownKeys } from './api-arbitraries.js'
 import { countOutcome, errorLines, faultFired, type FuzzServer } from './harness.js'
 import { judge } from './oracle.js'
@@ -20,15 +20,26 @@ export function outcomeOf (res: RawResponse): string {
 
 const show = (req: FuzzRequest): string => JSON.stringify({ ...req, body: req.body?.slice(0, 200) }).slice(0, 2000)
 
-/** Sends one fuzzed request and checks every invariant on what came back; throws naming the first broken one. */
-export async function checkApiRequest (server: FuzzServer, req: FuzzRequest): Promise<void> {
+/**
+ * Sends one fuzzed request and checks every invariant on what came back; throws naming the first
+ * broken one. With a `twin` (the same emulator without the fast path), sends it there too and
+ * requires the same answers.
+ */
+export async function checkApiRequest (server: FuzzServer, req: FuzzRequest, twin?: FuzzServer): Promise<void> {
   const logFrom = server.logLines.length
   // A request that declares more body than it sends would be waited for until the request timeout;
   // the client ends its side instead, after which closing without an answer is fair.
   const incomplete = declaresMoreThanSent(req)
-  const exchange = await rawExchange(server.port, requestBytes(req.method, req.target, req.headers, req.body), { methods: [req.method], end: incomplete })
+  const bytes = requestBytes(req.method, req.target, req.headers, req.body)
+  const exchange = await rawExchange(server.port, bytes, { methods: [req.method], end: incomplete })
   const fail = (why: string): never => { throw new InvariantError(`${why}\n  request: ${show(req)}`) }
   if (exchange.timedOut) fail('no answer within 5 s')
+  if (twin !== undefined) {
+    const other = await rawExchange(twin.port, bytes, { methods: [req.method], end: incomplete })
+    countOutcome(twin, other.responses[0] ? outcomeOf(other.responses[0]) : 'closed')
+    const [mine, theirs] = [exchange, other].map((e) => JSON.stringify(e.responses.map(comparableResponse)))
+    if (mine !== theirs) fail(`with and without the fast path, different answers:\n  ${mine.slice(0, 600)}\n  ${theirs.slice(0, 600)}`)
+  }
   const [first, ...others] = exchange.responses
   countOutcome(server, first ? outcomeOf(first) : 'closed')
   if (!first) {
@@ -56,5 +67,5 @@ async function checkOne (server: FuzzServer, req: FuzzRequest, method: string, t
   }
 }
 
-export const apiProperty = (server: FuzzServer, known: KnownKeys) =>
-  fc.asyncProperty(apiRequestArb(known), (req) => checkApiRequest(server, req))
+export const apiProperty = (server: FuzzServer, known: KnownKeys, twin?: FuzzServer) =>
+  fc.asyncProperty(apiRequestArb(known), (req) => checkApiRequest(server, req, twin))

@@ -70,7 +70,10 @@ async function checkStored (server: FuzzServer, req: ControlRequest, fail: (why:
 export const controlProperty = (server: FuzzServer) =>
   fc.asyncProperty(controlRequestArb, (req) => checkControlRequest(server, req))
 
-/** Authorization values close to the right one; only the exact `Bearer <token>` (spaces around trimmed) may pass. */
+/**
+ * Authorization values close to the right one; only `Bearer <token>` may pass, with the scheme in any
+ * case and one or more spaces before the token (RFC 7235 §2.1), surrounding spaces trimmed.
+ */
 const authorizationArb = (token: string) => fc.oneof(
   fc.constantFrom(`Bearer ${token}`, `bearer ${token}`, `Bearer  ${token}`, `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Bearer ${token.toUpperCase()}`,
     token, `Basic ${Buffer.from(`admin:${token}`).toString('base64')}`, 'Bearer', 'Bearer ', '', `Bearer ${token}\u0000`, `Bearer ${token}, Bearer ${token}`),
@@ -80,7 +83,8 @@ const authorizationArb = (token: string) => fc.oneof(
 
 export const adminTokenProperty = (server: FuzzServer, token: string) =>
   fc.asyncProperty(controlRequestArb, authorizationArb(token), async (req, authorization) => {
-    const exact = authorization.replace(/^[ \t]+|[ \t]+$/g, '') === `Bearer ${token}`
+    const trimmed = authorization.replace(/^[ \t]+|[ \t]+$/g, '')
+    const exact = trimmed.slice(0, 7).toLowerCase() === 'bearer ' && trimmed.slice(7).replace(/^ +/, '') === token
     // A value with bytes no header may hold is refused by the HTTP parser: a 400 rather than a 401.
     const parsable = ![...authorization].some((c) => (c < ' ' && c !== '\t') || c === '\u007f') && /^[!-~]*$/.test(req.target)
     // Unknown paths get the root's 404 whoever asks; the token guards the control plane's routes.

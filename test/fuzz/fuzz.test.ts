@@ -4,6 +4,8 @@ import { CAMPAIGNS, runsOf } from './plan.js'
 // Seeded and bounded, so every `npm test` replays the same 4,000 requests; `npm run fuzz` goes further.
 const TOTAL_RUNS = 4000
 const SEED = 20260101
+// The API campaigns send each request twice (with and without the fast path): past tap's default file timeout on a busy machine.
+t.setTimeout(300_000)
 
 for (const campaign of CAMPAIGNS) {
   t.test(`fuzz: ${campaign.name}`, async (t) => {

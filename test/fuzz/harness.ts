@@ -1,10 +1,10 @@
-import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { BUNDLED_FIXTURES, resolveConfig, type Config } from '../../src/config.js'
 import type { FaultRule } from '../../src/schemas/faults.js'
 import type { JournalEntry } from '../../src/schemas/journal.js'
 import { loadFixtures } from '../../src/store/fixtures.js'
+import { captureLogs } from '../helper.js'
 import type { KnownKeys } from './api-arbitraries.js'
 
 /** A listening emulator whose log lines are kept, for the fuzzer to aim at and to judge. */
@@ -25,10 +25,7 @@ export function countOutcome (server: FuzzServer, outcome: string): void {
 }
 
 export async function startFuzzServer (overrides: Partial<Config> = {}): Promise<FuzzServer> {
-  const logLines: string[] = []
-  const logStream = new Writable({
-    write (chunk, _enc, done) { logLines.push(...String(chunk).split('\n').filter(Boolean)); done() }
-  })
+  const { stream: logStream, lines: logLines } = captureLogs()
   const config = resolveConfig({ port: 0, logLevel: 'warn', seed: 7, ...overrides })
   const app = await buildApp(config, { logStream })
   await app.listen({ host: '127.0.0.1', port: 0 })

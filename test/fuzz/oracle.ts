@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { Type } from '@sinclair/typebox'
 import type { ValidateFunction } from 'ajv'
-import { HealthSchema } from '../../src/routes/health.js'
+import { HealthSchema } from '../../src/schemas/control.js'
 import { AccessStagesBodySchema, TransactionRecordSchema } from '../../src/schemas/access-stages.js'
 import { CountSchema, FaultListSchema, RequestListSchema, ResetResultSchema, TransactionListSchema } from '../../src/schemas/control.js'
 import { ErrorBodySchema } from '../../src/schemas/error-body.js'

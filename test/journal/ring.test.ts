@@ -1,60 +1,8 @@
 import t from 'tap'
 import { createRingJournal } from '../../src/journal/ring.js'
-import type { JournalRecord } from '../../src/schemas/journal.js'
+import { record } from './records.js'
 
-const AT = Date.UTC(2026, 10, 28, 1, 2, 3, 456)
-
-function record (n: number, extra: Partial<JournalRecord> = {}): JournalRecord {
-  return {
-    at: AT + n,
-    request_id: n.toString(16).padStart(32, '0'),
-    method: 'GET',
-    path: '/v2/p1/statistics/metrics/access-stages',
-    project_id: n % 2 === 0 ? 'p-even' : 'p-odd',
-    transaction_id: `t-${n}`,
-    status: 200,
-    duration_ms: n / 1000,
-    auth: { scheme: 'token', principal: 'token', ok: true },
-    outcome: 'ok',
-    ...extra
-  }
-}
-
-t.test('entries come back as they went in, with seq and ISO time, oldest first', async (t) => {
-  const journal = createRingJournal(10)
-  journal.append(record(1))
-  journal.append(record(2, { status: 503, fault_id: 'rule-ü', outcome: 'fault:error', auth: { scheme: 'aksk', principal: 'AK✓', ok: false } }))
-  journal.append(record(3, { project_id: undefined, transaction_id: undefined, auth: { scheme: 'none', ok: true } }))
-  t.same(journal.list(), [
-    { seq: 1, time: '2026-11-28T01:02:03.457Z', request_id: record(1).request_id, method: 'GET', path: record(1).path, project_id: 'p-odd', transaction_id: 't-1', status: 200, duration_ms: 0.001, auth: { scheme: 'token', principal: 'token', ok: true }, fault_id: undefined, outcome: 'ok' },
-    { seq: 2, time: '2026-11-28T01:02:03.458Z', request_id: record(2).request_id, method: 'GET', path: record(2).path, project_id: 'p-even', transaction_id: 't-2', status: 503, duration_ms: 0.002, auth: { scheme: 'aksk', principal: 'AK✓', ok: false }, fault_id: 'rule-ü', outcome: 'fault:error' },
-    { seq: 3, time: '2026-11-28T01:02:03.459Z', request_id: record(3).request_id, method: 'GET', path: record(3).path, project_id: undefined, transaction_id: undefined, status: 200, duration_ms: 0.003, auth: { scheme: 'none', ok: true }, fault_id: undefined, outcome: 'ok' }
-  ])
-})
-
-t.test('past capacity the oldest leave; seq keeps counting', async (t) => {
-  const journal = createRingJournal(3)
-  for (let n = 1; n <= 7; n++) journal.append(record(n))
-  t.same(journal.list().map((e) => e.seq), [5, 6, 7])
-  t.equal(journal.count(), 3)
-  t.same(journal.list({ limit: 2 }).map((e) => e.seq), [6, 7], 'limit keeps the newest')
-  t.same(journal.list({ projectId: 'p-odd' }).map((e) => e.transaction_id), ['t-5', 't-7'])
-  t.equal(journal.count({ projectId: 'p-even' }), 1)
-  t.equal(journal.count({ status: 404 }), 0)
-})
-
-t.test('clearing one project keeps the others in order, with their seq', async (t) => {
-  const journal = createRingJournal(4)
-  for (let n = 1; n <= 6; n++) journal.append(record(n))
-  t.equal(journal.clear('p-odd'), 2)
-  t.same(journal.list().map((e) => [e.seq, e.transaction_id]), [[4, 't-4'], [6, 't-6']])
-  journal.append(record(7))
-  t.same(journal.list().map((e) => e.seq), [4, 6, 7], 'new entries continue after the highest seq ever given')
-  t.equal(journal.clear(), 3)
-  t.same(journal.list(), [])
-  journal.append(record(8))
-  t.same(journal.list().map((e) => e.seq), [8])
-})
+// What every journal promises (ring and SQLite alike) is in contract.test.ts; these are the ring's own.
 
 t.test('text beyond the arena evicts the oldest entries, never a newer one', async (t) => {
   const journal = createRingJournal(10_000)

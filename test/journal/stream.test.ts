@@ -176,3 +176,20 @@ t.test('an idle stream sends a comment line now and then, which finds listeners 
   t.ok(got.length >= 2 && got.every((f) => f === ': keep-alive\n\n'), 'comment lines only')
   t.equal(stream.size(), 1, 'the gone listener was forgotten at the first one')
 })
+
+t.test('the stream carries the CORS headers of an origin --cors lists, as every control route does', async (t) => {
+  const app = await build(t, { cors: 'http://localhost:5173' })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const port = (app.server.address() as { port: number }).port
+  const controller = new AbortController()
+  t.teardown(() => controller.abort())
+  const res = await fetch(`http://127.0.0.1:${port}/_emulator/requests/stream`, { headers: { origin: 'http://localhost:5173' }, signal: controller.signal })
+  t.equal(res.status, 200)
+  t.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8')
+  t.equal(res.headers.get('access-control-allow-origin'), 'http://localhost:5173')
+  t.equal(res.headers.get('access-control-allow-credentials'), 'true')
+  t.equal(res.headers.get('access-control-expose-headers'), 'X-Request-Id')
+  t.equal(res.headers.get('vary'), 'Origin')
+  t.match(res.headers.get('x-request-id'), /^[0-9a-f]{32}$/)
+  controller.abort()
+})

@@ -5,8 +5,7 @@ import { MAX_UPSERT_RECORDS } from '../../src/schemas/control.js'
 import { MAX_FAULT_RULES } from '../../src/faults/store.js'
 import { DEFAULT_LIMITS } from '../../src/limits.js'
 import { rawExchange } from '../net/raw-http.js'
-import { assertError, build, DOC_PROJECT, DOC_TRANSACTION, stagesUrl, TOKEN } from '../helper.js'
-import { listening } from './listen.js'
+import { assertError, build, DOC_PROJECT, DOC_TRANSACTION, listening, stagesUrl, TOKEN } from '../helper.js'
 
 const gatewayBody = (t: Test, res: { body: Buffer, headers: Record<string, string> }, msg: string) =>
   t.same(JSON.parse(res.body.toString()), { error_code: 'APIGW.0201', error_msg: msg, request_id: res.headers['x-request-id'] })

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { rawExchange } from '../net/raw-http.js'
-import { listening } from './listen.js'
+import { listening } from '../helper.js'
 
 // Requests Node used to answer on its own, with bare bodies outside the catalogue (found by the fuzzer).
 

@@ -3,8 +3,7 @@ import { connect, type Socket } from 'node:net'
 import { DEFAULT_LIMITS } from '../../src/limits.js'
 import { MAX_FAULT_MS } from '../../src/schemas/faults.js'
 import { parseResponses } from '../net/raw-http.js'
-import { DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from '../helper.js'
-import { listening } from './listen.js'
+import { DOC_PROJECT, DOC_TRANSACTION, listening, stagesUrl } from '../helper.js'
 
 const SHORT = { headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 300, timeoutCheckMs: 50 }
 

@@ -1,8 +1,7 @@
 import t from 'tap'
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format'
 import { ACCESS_STAGES_URL } from '../../src/wire/http.js'
-import { assertError, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from '../helper.js'
-import { listening } from '../limits/listen.js'
+import { assertError, DOC_PROJECT, DOC_TRANSACTION, listening, stagesUrl } from '../helper.js'
 
 const ADMIN = { authorization: 'Bearer metrics-admin' }
 const lookup = stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`)

@@ -26,6 +26,8 @@ export interface RawOptions {
   end?: boolean
   /** Methods of the requests sent, in order: a HEAD response has no body whatever its headers say. */
   methods?: string[]
+  /** The address to connect to (default 127.0.0.1). */
+  host?: string
   /** Speak TLS, trusting this PEM certificate (the server's name is taken to be localhost). */
   ca?: string
 }
@@ -36,7 +38,7 @@ export interface RawOptions {
  * pipelined or truncated requests.
  */
 export function rawExchange (port: number, bytes: Buffer | string, options: RawOptions = {}): Promise<RawExchange> {
-  const { timeoutMs = 5000, end = true, methods = [], ca } = options
+  const { timeoutMs = 5000, end = true, methods = [], host = '127.0.0.1', ca } = options
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let error: string | undefined
@@ -45,7 +47,7 @@ export function rawExchange (port: number, bytes: Buffer | string, options: RawO
       socket.write(bytes)
       if (end) socket.end()
     }
-    const socket = ca === undefined ? connect(port, '127.0.0.1', send) : connectTls({ port, host: '127.0.0.1', servername: 'localhost', ca }, send)
+    const socket = ca === undefined ? connect(port, host, send) : connectTls({ port, host, servername: 'localhost', ca }, send)
     const timer = setTimeout(() => { timedOut = true; socket.destroy() }, timeoutMs)
     socket.on('data', (d: Buffer) => chunks.push(d))
     socket.on('error', (err: NodeJS.ErrnoException) => { error = err.code ?? err.message })
@@ -121,4 +123,19 @@ export function requestBytes (method: string, target: string, headers: Array<[st
   const head = `${method} ${target} HTTP/1.1\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`
   const bodyBytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body)
   return Buffer.concat([Buffer.from(head, 'utf8'), bodyBytes])
+}
+
+const ID = /[0-9a-f]{32}/g
+
+/**
+ * What two servers' answers to the same bytes must share: everything but request ids and the
+ * Date header. A missing response (the connection closed unanswered) is undefined.
+ */
+export function comparableResponse (res: RawResponse | undefined): unknown {
+  if (res === undefined) return undefined
+  return {
+    status: res.status,
+    headerLines: res.headerLines.filter((l) => !/^date:/i.test(l)).map((l) => l.replace(ID, '<id>')),
+    body: res.body.toString('utf8').replace(ID, '<id>')
+  }
 }

@@ -9,13 +9,14 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 const examples = ['retry.tap.test.mjs', 'retry.node.test.mjs']
 
 /**
- * Installs the package as a user would get it: `npm pack` (so only the files the package ships),
+ * Installs the package as a user would get it: `npm pack` (so only the files the package ships;
+ * without its prepare script, since npm test has just built dist/ and other tests are using it),
  * unpacked into a fresh node_modules. Its dependencies are linked from this checkout's
  * node_modules rather than installed again, which would rebuild better-sqlite3 for minutes.
  */
 function installPacked (): string {
   const dir = mkdtempSync(join(tmpdir(), 'wks-packed-'))
-  const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }))
+  const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }))
   const pkg = join(dir, 'node_modules', 'wks-emulator')
   mkdirSync(pkg, { recursive: true })
   execFileSync('tar', ['-xzf', join(dir, filename), '-C', pkg, '--strip-components=1'])
@@ -40,7 +41,7 @@ t.test('the README examples run against the packed, compiled package', async (t)
 })
 
 t.test('the package ships only what it needs', async (t) => {
-  const listed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' }))[0].files.map((f: { path: string }) => f.path)
+  const listed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' }))[0].files.map((f: { path: string }) => f.path)
   t.ok(listed.includes('dist/index.js'))
   t.ok(listed.includes('dist/server.js'))
   t.ok(listed.includes('fixtures/transactions.json'))

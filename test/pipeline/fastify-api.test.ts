@@ -1,5 +1,4 @@
 import t, { type Test } from 'tap'
-import { Writable } from 'node:stream'
 import Fastify from 'fastify'
 import { signRequest } from '../../src/auth/aksk-signature.js'
 import { parseCredentials } from '../../src/auth/credentials.js'
@@ -12,15 +11,15 @@ import { createRingJournal } from '../../src/journal/ring.js'
 import { createMetrics } from '../../src/metrics/metrics.js'
 import { createPipeline } from '../../src/pipeline/index.js'
 import { installApiEntrance } from '../../src/pipeline/fastify-api.js'
+import { captureLogs } from '../helper.js'
 
 const SK = 'plugin-test-sk'
 const credentials = parseCredentials(JSON.stringify({ aksk: [{ ak: 'AK1', sk: SK }], tokens: [{ token: 'tok-secret' }] }), 'test')
 
 /** A bare app with only the pipeline's Fastify entrance (no faults) and the error handler, logging into `lines`. */
 async function bareApp (t: Test, authenticate: Authenticator) {
-  const lines: Array<Record<string, unknown>> = []
-  const stream = new Writable({ write (chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } })
-  const app = Fastify({ logger: { level: 'debug', stream } })
+  const logs = captureLogs()
+  const app = Fastify({ logger: { level: 'debug', stream: logs.stream } })
   const journal = createRingJournal(100)
   const pipeline = createPipeline({
     authenticate,
@@ -41,7 +40,7 @@ async function bareApp (t: Test, authenticate: Authenticator) {
   t.teardown(() => app.close())
   /** What the journal kept of each request's authentication. */
   const seen = (): AuthOutcome[] => journal.list().map((e) => e.auth)
-  return { app, seen, lines }
+  return { app, seen, lines: logs.entries }
 }
 
 function signedHeaders (method: string, url: string, body?: Buffer): Record<string, string> {
@@ -70,16 +69,17 @@ t.test('the journal keeps scheme, principal and ok of the verdict only', async (
 })
 
 t.test('a refusal is logged with its reason, and never a secret', async (t) => {
-  const { app, lines } = await bareApp(t, createStrictAuthenticator(credentials))
+  const { app, lines: entries } = await bareApp(t, createStrictAuthenticator(credentials))
   const headers = signedHeaders('GET', '/get')
   const wrong = { ...headers, authorization: headers.authorization.replace(/Signature=\w+/, 'Signature=' + 'ab'.repeat(32)) }
   const res = await app.inject({ url: '/get', headers: wrong })
   t.equal(res.statusCode, 401)
   await app.inject({ url: '/get', headers: { 'x-auth-token': 'wrong-secret' } })
+  const lines = entries()
   const refused = lines.filter((l) => l.msg === 'authentication refused')
-  t.same(refused.map((l) => [l.auth, l.reason]), [
-    [{ scheme: 'aksk', principal: 'AK1', ok: false }, 'signature mismatch'],
-    [{ scheme: 'token', principal: 'token', ok: false }, 'token not configured']
+  t.same(refused.map((l) => [l.auth, l.reason, l.detail]), [
+    [{ scheme: 'aksk', principal: 'AK1', ok: false }, 'bad_signature', 'signature mismatch'],
+    [{ scheme: 'token', principal: 'token', ok: false }, 'unknown_token', 'token not configured']
   ])
   const canonical = lines.find((l) => l.msg === 'canonical request computed by the emulator')
   t.match(canonical?.canonicalRequest, /^GET\n\/get\/\n\ncontent-type:application\/json\nhost:localhost:80\n/)

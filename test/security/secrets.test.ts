@@ -1,9 +1,8 @@
 import t, { type Test } from 'tap'
 import { randomBytes } from 'node:crypto'
-import { Writable } from 'node:stream'
 import { signRequest } from '../../src/auth/aksk-signature.js'
 import { startCli } from '../cli/run-cli.js'
-import { DOC_PROJECT, DOC_TRANSACTION, build, stagesUrl } from '../helper.js'
+import { DOC_PROJECT, DOC_TRANSACTION, build, captureLogs, stagesUrl } from '../helper.js'
 
 // Every secret is fresh per run, so a match in the output can only come from this run's requests.
 const secret = (label: string): string => `${label}-${randomBytes(12).toString('hex')}`
@@ -76,8 +75,7 @@ function assertNoSecret (t: Test, where: string, text: string, signatures: strin
 
 for (const auth of ['relaxed', 'strict'] as const) {
   t.test(`--auth ${auth}: no secret in any log line (trace level), journal entry or metric`, async (t) => {
-    const lines: string[] = []
-    const logStream = new Writable({ write (chunk, _enc, done) { lines.push(String(chunk)); done() } })
+    const { stream: logStream, lines } = captureLogs()
     const app = await build(t, { auth, credentialsJson: CREDENTIALS, adminToken: S.adminToken, logLevel: 'trace' }, { logStream })
     await app.listen({ host: '127.0.0.1', port: 0 })
     const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`

@@ -2,8 +2,8 @@ import t from 'tap'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FixtureError, loadFixtures } from '../../src/store/fixtures.js'
-import { BUNDLED_FIXTURES } from '../../src/config.js'
+import { loadFixtures } from '../../src/store/fixtures.js'
+import { BUNDLED_FIXTURES, ConfigError } from '../../src/config.js'
 
 function write (content: unknown, name = 'f.json'): string {
   const dir = mkdtempSync(join(tmpdir(), 'wks-fx-'))
@@ -38,7 +38,7 @@ t.test('errors name the file, the record and the field', async (t) => {
   ]
   for (const [content, message] of cases) {
     const file = write(content)
-    t.throws(() => loadFixtures(file), { constructor: FixtureError, message: new RegExp(`^fixture file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` + message.source.slice(0)) })
+    t.throws(() => loadFixtures(file), { constructor: ConfigError, message: new RegExp(`^fixture file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` + message.source.slice(0)) })
   }
-  t.throws(() => loadFixtures('/nonexistent/x'), new FixtureError('fixtures /nonexistent/x: no such file or directory'))
+  t.throws(() => loadFixtures('/nonexistent/x'), new ConfigError('fixtures /nonexistent/x: no such file or directory'))
 })

@@ -21,7 +21,7 @@ t.test('--tls self-signed serves the SDK, curl and the journal over https on the
   const dir = mkdtempSync(join(tmpdir(), 'wks-tls-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const certFile = join(dir, 'emulator-cert.pem')
-  const emulator = await startEmulator({ tls: 'self-signed', tlsCertOut: certFile, auth: 'strict', credentialsJson: CREDENTIALS })
+  const emulator = await startEmulator({ tls: 'self-signed', tlsCertOut: certFile, auth: 'strict', credentials: JSON.parse(CREDENTIALS) })
   t.teardown(() => emulator.close())
   t.match(emulator.url, /^https:\/\/127\.0\.0\.1:\d+$/)
   const ca = readFileSync(certFile, 'utf8')

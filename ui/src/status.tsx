@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, ApiError } from './api.js'
+import type { RateLimitsState, RateLimitsView } from '../../src/schemas/rate-limits.js'
+import { api } from './api.js'
 
 interface Health { version: string, uptime_s: number, transactions: number, faults: number, auth?: string }
 interface Rates { perSecond: number, errorRate: number }
@@ -24,13 +25,12 @@ export function countRequests (metrics: string): { total: number, errors: number
 
 const uptime = (s: number): string => s < 60 ? `${Math.floor(s)} s` : s < 3600 ? `${Math.floor(s / 60)} min` : `${(s / 3600).toFixed(1)} h`
 
-/** Version, uptime, auth mode, counts, request rate and error rate, and throttling when the emulator has it. */
+/** Version, uptime, auth mode, counts, request rate and error rate, and the throttling policies. */
 export function StatusStrip () {
   const [health, setHealth] = useState<Health>()
   const [rates, setRates] = useState<Rates>()
   const [limits, setLimits] = useState<string>()
   const previous = useRef<{ at: number, total: number, errors: number }>()
-  const hasLimits = useRef(true)
 
   useEffect(() => {
     const tick = async () => {
@@ -44,14 +44,7 @@ export function StatusStrip () {
           setRates({ perSecond: requests / ((now - before.at) / 1000), errorRate: requests > 0 ? (counts.errors - before.errors) / requests : 0 })
         }
         previous.current = { at: now, ...counts }
-        if (hasLimits.current) {
-          // Throttling appears here once the emulator has /_emulator/rate-limits.
-          const body = await api<Record<string, unknown>>('GET', '/_emulator/rate-limits').catch((e: ApiError) => {
-            if (e.status === 404) hasLimits.current = false
-            return undefined
-          })
-          if (body !== undefined) setLimits(summariseLimits(body))
-        }
+        setLimits(summariseLimits(await api<RateLimitsState>('GET', '/_emulator/rate-limits')))
       } catch {}
     }
     tick().catch(() => {})
@@ -69,20 +62,20 @@ export function StatusStrip () {
       <div><dt>fault rules</dt><dd data-status='faults'>{health.faults}</dd></div>
       <div><dt>req/s</dt><dd data-status='rate'>{rates === undefined ? '…' : rates.perSecond.toFixed(1)}</dd></div>
       <div><dt>errors</dt><dd data-status='errors' class={rates !== undefined && rates.errorRate > 0 ? 'warn' : undefined}>{rates === undefined ? '…' : `${(rates.errorRate * 100).toFixed(1)} %`}</dd></div>
-      {limits !== undefined && <div><dt>throttling</dt><dd>{limits}</dd></div>}
+      {limits !== undefined && <div><dt>throttling</dt><dd data-status='throttling'>{limits}</dd></div>}
     </dl>
   )
 }
 
-/** A short text of the rate-limit policies, whatever their exact shape: "api 10/1s, user 5/1s". */
-function summariseLimits (body: Record<string, unknown>): string {
-  const parts: string[] = []
-  const visit = (value: unknown, name: string) => {
-    if (value === null || typeof value !== 'object') return
-    const v = value as Record<string, unknown>
-    if (typeof v.limit === 'number') parts.push(`${name} ${typeof v.remaining === 'number' ? `${v.remaining}/` : ''}${v.limit}${v.window !== undefined ? `/${String(v.window)}` : ''}`)
-    else for (const [k, child] of Object.entries(v)) visit(child, k)
-  }
-  visit(body, '')
-  return parts.length === 0 ? 'off' : parts.join(', ')
+const policyText = (policies: RateLimitsView): string =>
+  Object.entries(policies).map(([name, p]) => `${name} ${p.limit}/${p.window.replace('1 ', '')}`).join(', ')
+
+/**
+ * The global throttling policies in short ("api 200/second, user 10/second"), "off" when none,
+ * and how many projects have their own.
+ */
+export function summariseLimits (state: RateLimitsState): string {
+  const global = policyText(state.policies) || 'off'
+  const own = Object.keys(state.projects ?? {}).length
+  return own === 0 ? global : `${global}; ${own} project${own === 1 ? '' : 's'} with their own`
 }

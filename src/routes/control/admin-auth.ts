@@ -16,6 +16,6 @@ export function installAdminAuth (scope: FastifyInstance, token: string | undefi
   const expected = digest(token)
   scope.addHook('onRequest', async (request) => {
     const given = BEARER.exec(request.headers.authorization ?? '')?.[1]
-    if (given === undefined || !timingSafeEqual(digest(given), expected)) throw errors.adminUnauthorized()
+    if (given === undefined || !timingSafeEqual(digest(given), expected)) throw errors.authFailed('admin_token')
   })
 }

@@ -40,6 +40,9 @@ export const requestsStreamRoute: FastifyPluginAsyncTypebox<{ stream: JournalStr
     const { project_id: projectId, transaction_id: transactionId, status } = request.query
     const res = reply.raw
     reply.hijack()
+    // After hijack() Fastify sends nothing it holds: the headers hooks set (CORS for a listed
+    // origin) are written here, or a page of that origin could not read the stream.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value)
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ProjectQuerySchema, ResetResultSchema } from '../../schemas/control.js'
+import { ProjectQuerySchema, ResetResultSchema, type ResetResult } from '../../schemas/control.js'
 import { ErrorBodySchema } from '../../schemas/error-body.js'
 
 export interface ResetOptions {
-  reset: (projectId?: string) => { transactions: number, faults: number }
+  reset: (projectId?: string) => ResetResult
 }
 
 export const resetRoute: FastifyPluginAsyncTypebox<ResetOptions> = async (app, { reset }) => {
