@@ -24,8 +24,9 @@ export function createRateLimits (settings: SettingsStore, counters: CounterStor
     const { scope, rules } = scopeOf(set, projectId)
     const state: RateLimitsState = { source: scope === '*' ? 'global' : 'project', policies: policiesView(rules, scope, counters, now) }
     if (projectId !== undefined) return { project_id: projectId, ...state }
-    const projects: Record<string, ReturnType<typeof policiesView>> = {}
-    for (const [id, own] of Object.entries(set.projects).sort(([a], [b]) => a < b ? -1 : 1)) projects[id] = policiesView(own, id, counters, now)
+    // fromEntries defines keys as data: a project named `__proto__` is listed like any other.
+    const projects = Object.fromEntries(Object.entries(set.projects).sort(([a], [b]) => a < b ? -1 : 1)
+      .map(([id, own]) => [id, policiesView(own, id, counters, now)]))
     return { ...state, projects }
   }
 
@@ -54,7 +55,7 @@ export function createRateLimits (settings: SettingsStore, counters: CounterStor
       if (projectId === undefined) {
         settings.restore('rateLimits')
         counters.clear()
-      } else if (policies().projects[projectId] !== undefined) this.remove(projectId)
+      } else if (Object.hasOwn(policies().projects, projectId)) this.remove(projectId)
       else counters.clear(scopePrefix(projectId))
     }
   }

@@ -30,8 +30,10 @@ export interface ThrottleVerdict {
 
 /** Whose policies apply to a project, and the key prefix their counts live under. */
 export function scopeOf (set: PolicySet, projectId: string | undefined): { scope: string, rules: RateLimits } {
-  const own = projectId === undefined ? undefined : set.projects[projectId]
-  return own === undefined ? { scope: '*', rules: set.global } : { scope: projectId!, rules: own }
+  // Own keys only: a project id may be any name, `constructor` or `__proto__` included.
+  return projectId !== undefined && Object.hasOwn(set.projects, projectId)
+    ? { scope: projectId, rules: set.projects[projectId] }
+    : { scope: '*', rules: set.global }
 }
 
 // A client sends the same token call after call: its hash is kept for the next call.

@@ -117,3 +117,20 @@ t.test('throttling off by default: nothing is counted and no debug header is inv
 })
 
 function res0 (res: Response): number { return res.status }
+
+t.test('a project named like an Object property (constructor, __proto__) follows the global policies until given its own', async (t) => {
+  const gw = await startGateway(t, { rateLimit: 'api=1/min' })
+  for (const pid of ['constructor', 'toString', '__proto__']) {
+    const url = `/v2/${pid}/statistics/metrics/access-stages?transaction_id=x`
+    t.same(await (await gw.control('GET', `/_emulator/rate-limits?project_id=${pid}`)).json(),
+      { project_id: pid, source: 'global', policies: { api: { limit: 1, window: '1 minute', remaining: 1 } } })
+    t.same([(await gw.call('AK1', url)).status, (await gw.call('AK1', url)).status], [400, 429], `${pid} is throttled by the global api=1/min`)
+    await gw.control('POST', '/_emulator/reset')
+  }
+  const own = { user: { limit: 2, window: '1 second' } }
+  t.same(await (await gw.control('PUT', '/_emulator/rate-limits?project_id=__proto__', own)).json(),
+    { project_id: '__proto__', source: 'project', policies: { user: { ...own.user, callers: [] } } })
+  // As text: in an object literal `__proto__` would set the prototype, not a key.
+  t.equal(await (await gw.control('GET', '/_emulator/rate-limits')).text(),
+    '{"source":"global","policies":{"api":{"limit":1,"window":"1 minute","remaining":1}},"projects":{"__proto__":{"user":{"limit":2,"window":"1 second","callers":[]}}}}')
+})
