@@ -81,10 +81,14 @@ export const FLAGS: Flag[] = (Object.keys(ConfigSchema.properties) as ConfigKey[
 const SECRET_KEYS = new Set<ConfigKey>(['adminToken', 'credentialsJson'])
 const shown = (key: ConfigKey, raw: unknown): string => SECRET_KEYS.has(key) ? '' : ` ${JSON.stringify(raw)}`
 
+// Whole decimal numbers only: Value.Convert reads `1.5` and `1e3` as 1 and `0x10` as 16.
+const DECIMAL_INTEGER = /^[+-]?\d+$/
+
 function convert (key: ConfigKey, raw: unknown, source: string): unknown {
   const schema: TSchema = ConfigSchema.properties[key]
   const value = Value.Convert(schema, raw)
-  if (Value.Check(schema, value)) return value
+  const whole = schema.type !== 'integer' || typeof raw !== 'string' || DECIMAL_INTEGER.test(raw.trim())
+  if (whole && Value.Check(schema, value)) return value
   const rule = describeRule(schema)
   throw new ConfigError(`invalid ${source}${shown(key, raw)}: ${rule}`)
 }

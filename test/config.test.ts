@@ -55,11 +55,22 @@ t.test('bad values are one clear line', async (t) => {
     [['--auth', 'maybe'], {}, 'invalid --auth "maybe": expected one of off, relaxed, strict'],
     [[], { WKS_EMULATOR_LOG_LEVEL: 'loud' }, 'invalid WKS_EMULATOR_LOG_LEVEL "loud": expected one of fatal, error, warn, info, debug, trace, silent'],
     [['--frobnicate'], {}, 'unknown flag --frobnicate (see --help)'],
-    [['--db'], {}, '--db needs a value']
+    [['--db'], {}, '--db needs a value'],
+    // A number that is not a whole decimal one is refused, never cut to its leading digits.
+    [['--clock-offset', '1e3'], {}, 'invalid --clock-offset "1e3": expected an integer from -3153600000000 to 3153600000000'],
+    [['--clock-offset', '1.5'], {}, 'invalid --clock-offset "1.5": expected an integer from -3153600000000 to 3153600000000'],
+    [['--port', '0x10'], {}, 'invalid --port "0x10": expected an integer from 0 to 65535'],
+    [[], { WKS_EMULATOR_LOCKOUT_SECONDS: '2.5' }, 'invalid WKS_EMULATOR_LOCKOUT_SECONDS "2.5": expected an integer from 1 to 86400']
   ]
   for (const [argv, env, message] of cases) {
     t.throws(() => parseConfig(argv, env), new ConfigError(message), argv.join(' ') || JSON.stringify(env))
   }
+})
+
+t.test('integers are read as written, sign and surrounding spaces allowed', async (t) => {
+  t.equal(parseConfig(['--clock-offset', '-60000']).clockOffset, -60000)
+  t.equal(parseConfig(['--clock-offset', '+1000']).clockOffset, 1000)
+  t.equal(parseConfig([], { WKS_EMULATOR_PORT: ' 8081 ' }).port, 8081)
 })
 
 t.test('--help lists every flag with its variable', async (t) => {
