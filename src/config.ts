@@ -81,6 +81,9 @@ export const FLAGS: Flag[] = (Object.keys(ConfigSchema.properties) as ConfigKey[
 const SECRET_KEYS = new Set<ConfigKey>(['adminToken', 'credentialsJson'])
 const shown = (key: ConfigKey, raw: unknown): string => SECRET_KEYS.has(key) ? '' : ` ${JSON.stringify(raw)}`
 
+/** Flags whose text has a grammar of its own, parsed by the concern that reads it. */
+const SYNTAX: Partial<Record<ConfigKey, (text: string, source: string) => unknown>> = { rateLimit: parseRateLimitFlag, latency: parseLatencyFlag }
+
 // Whole decimal numbers only: Value.Convert reads `1.5` and `1e3` as 1 and `0x10` as 16.
 const DECIMAL_INTEGER = /^[+-]?\d+$/
 
@@ -88,7 +91,11 @@ function convert (key: ConfigKey, raw: unknown, source: string): unknown {
   const schema: TSchema = ConfigSchema.properties[key]
   const value = Value.Convert(schema, raw)
   const whole = schema.type !== 'integer' || typeof raw !== 'string' || DECIMAL_INTEGER.test(raw.trim())
-  if (whole && Value.Check(schema, value)) return value
+  if (whole && Value.Check(schema, value)) {
+    // Checked here, where it is known whether a flag or a variable gave the text, so the error names it.
+    SYNTAX[key]?.(value as string, source)
+    return value
+  }
   const rule = describeRule(schema)
   throw new ConfigError(`invalid ${source}${shown(key, raw)}: ${rule}`)
 }

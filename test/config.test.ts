@@ -60,7 +60,11 @@ t.test('bad values are one clear line', async (t) => {
     [['--clock-offset', '1e3'], {}, 'invalid --clock-offset "1e3": expected an integer from -3153600000000 to 3153600000000'],
     [['--clock-offset', '1.5'], {}, 'invalid --clock-offset "1.5": expected an integer from -3153600000000 to 3153600000000'],
     [['--port', '0x10'], {}, 'invalid --port "0x10": expected an integer from 0 to 65535'],
-    [[], { WKS_EMULATOR_LOCKOUT_SECONDS: '2.5' }, 'invalid WKS_EMULATOR_LOCKOUT_SECONDS "2.5": expected an integer from 1 to 86400']
+    [[], { WKS_EMULATOR_LOCKOUT_SECONDS: '2.5' }, 'invalid WKS_EMULATOR_LOCKOUT_SECONDS "2.5": expected an integer from 1 to 86400'],
+    // A value with a grammar of its own names where it came from too.
+    [[], { WKS_EMULATOR_RATE_LIMIT: 'user=10/h' }, 'invalid WKS_EMULATOR_RATE_LIMIT "user=10/h": the unit is s (sec, second) or min (m, minute)'],
+    [['--rate-limit=user=10/h'], {}, 'invalid --rate-limit "user=10/h": the unit is s (sec, second) or min (m, minute)'],
+    [[], { WKS_EMULATOR_LATENCY: 'fixed:ms=1,ms=2' }, 'invalid WKS_EMULATOR_LATENCY "fixed:ms=1,ms=2": ms is given twice']
   ]
   for (const [argv, env, message] of cases) {
     t.throws(() => parseConfig(argv, env), new ConfigError(message), argv.join(' ') || JSON.stringify(env))

@@ -18,10 +18,13 @@ t.test('the flag', async (t) => {
   for (const [bad, why] of [
     ['user=10', /expected POLICY=N\/s or POLICY=N\/min/],
     ['app=10/s', /policy is one of api, user, ip/],
-    ['user=10/h', /unit is s or min/],
+    ['user=10/h', 'invalid --rate-limit "user=10/h": the unit is s (sec, second) or min (m, minute)'],
     ['user=0/s', /limit is from 1/],
+    ['user=99999999999/s', 'invalid --rate-limit "user=99999999999/s": the limit is from 1 to 1000000000'],
     ['user=1/s,user=2/s', /given twice/],
-    ['', /expected POLICY/]
+    ['user=1/s,', 'invalid --rate-limit "user=1/s,": an empty entry (a comma too many?)'],
+    [' , user=1/s', 'invalid --rate-limit " , user=1/s": an empty entry (a comma too many?)'],
+    ['', 'invalid --rate-limit "": an empty entry (a comma too many?)']
   ] as const) {
     t.ok(threw(() => parseRateLimitFlag(bad)) instanceof ConfigError, `${bad} is a ConfigError`)
     t.throws(() => parseRateLimitFlag(bad), { message: why }, bad)
