@@ -32,14 +32,20 @@ export interface CounterStore {
 }
 
 /** Counts kept past this many keys are pruned of those whose window has ended. */
-const PRUNE_AT = 50_000
+export const PRUNE_AT = 50_000
 const LONGEST_WINDOW_MS = 60_000
 
 export function createMemoryCounters (): CounterStore {
   const counts = new Map<string, WindowCount>()
+  // The next size that triggers a prune: twice what a prune left, so that while more callers than
+  // PRUNE_AT are all inside their window a call does not pay for a scan of every one of them.
+  let pruneAt = PRUNE_AT
   return {
     charge (keys, now) {
-      if (counts.size > PRUNE_AT) for (const [key, c] of counts) if (c.windowStart < now - LONGEST_WINDOW_MS) counts.delete(key)
+      if (counts.size > pruneAt) {
+        for (const [key, c] of counts) if (c.windowStart < now - LONGEST_WINDOW_MS) counts.delete(key)
+        pruneAt = Math.max(PRUNE_AT, 2 * counts.size)
+      }
       return keys.map(({ key, windowMs }) => {
         const stored = counts.get(key)
         const windowStart = windowStartOf(now, windowMs)

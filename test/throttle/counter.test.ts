@@ -1,5 +1,5 @@
 import t from 'tap'
-import { countNow, createMemoryCounters, createSqliteCounters, windowStartOf, type CounterStore } from '../../src/throttle/counter.js'
+import { countNow, createMemoryCounters, createSqliteCounters, PRUNE_AT, windowStartOf, type CounterStore } from '../../src/throttle/counter.js'
 import { openDb } from '../../src/store/db.js'
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0)
@@ -34,6 +34,25 @@ function behaves (t: Tap.Test, counters: CounterStore): void {
 }
 
 t.test('in memory', async (t) => behaves(t, createMemoryCounters()))
+
+t.test('in memory, more live callers than PRUNE_AT: calls do not each scan them all, and counts stay exact', async (t) => {
+  const counters = createMemoryCounters()
+  const user = (i: number) => [{ key: `*|user|AK${i}`, windowMs: 60_000 }]
+  for (let i = 0; i <= PRUNE_AT; i++) counters.charge(user(i), T0)
+  // Count the walks over a map that holds every caller (only a prune walks it): a count, not a timing.
+  const iterate = Map.prototype[Symbol.iterator]
+  const restore = (): void => { Map.prototype[Symbol.iterator] = iterate } // eslint-disable-line no-extend-native -- puts the original back
+  let scans = 0
+  // eslint-disable-next-line no-extend-native -- a spy for the 1000 calls below only, removed right after
+  Map.prototype[Symbol.iterator] = function (this: Map<unknown, unknown>) { if (this.size > PRUNE_AT) scans++; return iterate.call(this) }
+  t.teardown(restore)
+  const counts = Array.from({ length: 1000 }, (_, i) => counters.charge(user(PRUNE_AT + 1 + i), T0 + 1)[0])
+  restore()
+  t.ok(scans <= 1, `${scans} scans for 1000 calls`)
+  t.same(new Set(counts), new Set([1]))
+  t.same(counters.charge(user(7), T0 + 2), [2], 'a caller counted before the prune keeps its count')
+  t.same(counters.charge(user(7), T0 + 120_000), [1], 'and starts afresh in a later window')
+})
 
 t.test('in SQLite, shared by the processes of one file', async (t) => {
   const file = t.testdir({}) + '/counters.sqlite'
