@@ -34,6 +34,9 @@ export function rateLimitHeaders (verdict: ThrottleVerdict | undefined): Array<[
   return headers
 }
 
-/** Whether a request asked for the gateway's debug headers. */
+/**
+ * Whether a request asked for the gateway's debug headers: `X-Apig-Mode: debug` in any case. A
+ * header sent twice reaches us joined by commas (RFC 9110 §5.3), so each listed value is read.
+ */
 export const wantsDebug = (value: string | string[] | undefined): boolean =>
-  (Array.isArray(value) ? value.join(',') : value ?? '').trim().toLowerCase() === 'debug'
+  value !== undefined && [value].flat().join(',').split(',').some((mode) => mode.trim().toLowerCase() === 'debug')

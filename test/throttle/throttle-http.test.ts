@@ -68,6 +68,8 @@ t.test('X-Apig-Mode: debug shows the counts on every answer; without it no X-Api
   t.equal(refused.status, 429)
   t.equal(apig(refused)['x-apig-ratelimit-user'], 'remain:0,limit:2,time:1 second')
   t.equal(apig(refused)['x-apig-ratelimit-api'], 'remain:197,limit:200,time:1 second')
+  const twice = await gw.call('AK1', DOC, { 'X-Apig-Mode': 'DEBUG, debug' })
+  t.equal(apig(twice)['x-apig-ratelimit-api'], 'remain:196,limit:200,time:1 second', 'the header sent twice still asks for debug')
 })
 
 t.test('control plane: per-project policies, validation, removal, and reset back to the start state', async (t) => {

@@ -38,6 +38,10 @@ t.test('the gateway wording and debug header values', async (t) => {
   t.ok(wantsDebug(' Debug '))
   t.notOk(wantsDebug(undefined))
   t.notOk(wantsDebug('verbose'))
+  t.ok(wantsDebug('debug, debug'), 'the header sent twice, as Node joins it')
+  t.ok(wantsDebug(['debug', 'debug']))
+  t.notOk(wantsDebug('debugx, on'))
+  t.notOk(wantsDebug(''))
 })
 
 t.test('users are told apart by AK or token; a call with neither is not counted per user', async (t) => {
