@@ -136,3 +136,14 @@ t.test('a project named like an Object property (constructor, __proto__) follows
   t.equal(await (await gw.control('GET', '/_emulator/rate-limits')).text(),
     '{"source":"global","policies":{"api":{"limit":1,"window":"1 minute","remaining":1}},"projects":{"__proto__":{"user":{"limit":2,"window":"1 second","callers":[]}}}}')
 })
+
+t.test('a browser page of an allowed origin may read the debug headers it asked for', async (t) => {
+  const gw = await startGateway(t, { rateLimit: 'api=5/s,user=2/s,ip=9/min', cors: 'http://app.test' })
+  const res = await gw.call('AK1', DOC, { Origin: 'http://app.test', 'X-Apig-Mode': 'debug' })
+  t.equal(res.status, 200)
+  const exposed = res.headers.get('access-control-expose-headers')!.split(',').map((h) => h.trim().toLowerCase())
+  const debug = [...res.headers.keys()].filter((h) => h.startsWith('x-apig'))
+  t.same(debug.sort(), ['x-apig-latency', 'x-apig-ratelimit-api', 'x-apig-ratelimit-api-allenv', 'x-apig-ratelimit-ip', 'x-apig-ratelimit-user'])
+  t.same(debug.filter((h) => !exposed.includes(h)), [], 'every debug header is exposed to the page')
+  t.ok(exposed.includes('x-request-id'))
+})
