@@ -1,7 +1,7 @@
 import { ConfigError } from '../config.js'
 import { readJsonFile } from '../json-file.js'
 import { FaultRuleFileSchema, type FaultRule } from '../schemas/faults.js'
-import { checkOnStartup, fieldOf, ruleOf } from '../schemas/validator.js'
+import { checkOnStartup, fieldOf, reportedError, ruleOf } from '../schemas/validator.js'
 
 const checkFile = checkOnStartup<{ faults: FaultRule[] } | FaultRule[]>(FaultRuleFileSchema)
 
@@ -10,7 +10,7 @@ export function loadFaultRules (file: string): FaultRule[] {
   const data = readJsonFile(file, 'fault rules file')
   if (!checkFile(data)) {
     // The union reports both branches; the deepest error is the one about the user's actual mistake.
-    const error = [...checkFile.errors!].sort((a, b) => b.instancePath.length - a.instancePath.length)[0]
+    const error = reportedError([...checkFile.errors!].sort((a, b) => b.instancePath.length - a.instancePath.length))
     throw new ConfigError(`fault rules file ${file}: field ${fieldOf(error) || '(root)'} ${ruleOf(error)}`)
   }
   const rules = Array.isArray(data) ? data : data.faults

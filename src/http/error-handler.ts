@@ -3,7 +3,7 @@ import type { Socket } from 'node:net'
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { CloudError, errors } from '../errors.js'
-import { fieldOf, ruleOf } from '../schemas/validator.js'
+import { fieldOf, reportedError, ruleOf } from '../schemas/validator.js'
 import { JSON_TYPE, REQUEST_ID_HEADER } from '../wire/http.js'
 import { newRequestId } from '../wire/request-id.js'
 
@@ -13,7 +13,7 @@ export function toCloudError (err: FastifyError | Error): CloudError {
   const e = err as FastifyError
   if (e.validation && e.validation.length > 0) {
     // Our validators are Ajv's, so these are Ajv ErrorObjects (verbose: with the offending data).
-    const first = e.validation[0] as unknown as ErrorObject
+    const first = reportedError(e.validation as unknown as ErrorObject[])
     const field = fieldOf(first)
     if (e.validationContext === 'body') return errors.invalidBody(`field ${field || '(body)'} ${ruleOf(first)}`)
     // The service answers a missing or empty transaction_id with its generic "input is empty" error.

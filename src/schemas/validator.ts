@@ -87,3 +87,26 @@ export function ruleOf (error: ErrorObject): string {
     default: return error.message ?? 'is invalid'
   }
 }
+
+interface TaggedBranch { properties?: Record<string, { const?: unknown }> }
+
+/**
+ * The error to report of those a validation produced: the first, unless a union of objects told
+ * apart by a literal field (a latency's `distribution`) failed. Ajv then lists a failure of every
+ * branch first, so the first names a field of a branch the data never chose ("latency.ms is
+ * required" for `"distribution": "gauss"`); the tag's own error, or the chosen branch's, is reported.
+ */
+export function reportedError (errors: readonly ErrorObject[]): ErrorObject {
+  for (const union of errors) {
+    if (union.keyword !== 'anyOf' || !Array.isArray(union.schema)) continue
+    const branches = union.schema as TaggedBranch[]
+    const tag = Object.keys(branches[0]?.properties ?? {}).find((name) => branches.every((b) => b.properties?.[name]?.const !== undefined))
+    const data = union.data as Record<string, unknown> | null
+    if (tag === undefined || typeof data !== 'object' || data === null || Array.isArray(data)) continue
+    if (!Object.hasOwn(data, tag)) return { ...union, keyword: 'required', params: { missingProperty: tag } }
+    const chosen = branches.findIndex((b) => b.properties![tag].const === data[tag])
+    if (chosen === -1) return { ...union, keyword: 'enum', instancePath: `${union.instancePath}/${tag}`, params: { allowedValues: branches.map((b) => b.properties![tag].const) } }
+    return errors.find((e) => e.schemaPath.startsWith(`${union.schemaPath}/${chosen}/`)) ?? union
+  }
+  return errors[0]
+}

@@ -1,13 +1,13 @@
 import { MAX_FAULT_RULES } from '../faults/store.js'
 import type { FaultRule } from '../schemas/faults.js'
 import { StateDocumentSchema, type StateDocument } from '../schemas/state.js'
-import { compileStrict, fieldOf, ruleOf } from '../schemas/validator.js'
+import { compileStrict, fieldOf, reportedError, ruleOf } from '../schemas/validator.js'
 
 export const checkStateDocument = compileStrict<StateDocument>(StateDocumentSchema)
 
 /** The first schema error of a document that failed checkStateDocument, in words naming the field. */
 export function schemaProblem (): string {
-  const error = checkStateDocument.errors![0]
+  const error = reportedError(checkStateDocument.errors!)
   const field = fieldOf(error)
   return `field ${field || '(document)'} ${ruleOf(error)}`
 }

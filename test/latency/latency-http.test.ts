@@ -1,7 +1,10 @@
 import t from 'tap'
+import { writeFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { join } from 'node:path'
 import { build, DOC_BODY, DOC_PROJECT, DOC_TRANSACTION, stagesUrl, TOKEN } from '../helper.js'
-import type { Config } from '../../src/config.js'
+import { ConfigError, type Config } from '../../src/config.js'
+import { loadFaultRules } from '../../src/faults/load.js'
 import { drawLatency, latencyRngFor, parseLatencyFlag } from '../../src/latency/distribution.js'
 
 const DOC = stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`)
@@ -78,6 +81,28 @@ t.test('a fault rule with a latency distribution, and the dribble kind', async (
 
   res = await add({ action: { latency: { distribution: 'lognormal', median: 10 } } })
   t.equal(res.status, 400, 'a distribution without its parameters is refused')
+})
+
+t.test('a bad latency in a rule names what is wrong with it, not a field of another distribution', async (t) => {
+  const base = await serve(t, {})
+  const add = async (latency: unknown) => await fetch(base + '/_emulator/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: { latency } }) })
+  for (const [latency, problem] of [
+    [{ distribution: 'gauss', ms: 5 }, 'field action.latency.distribution must be one of fixed, uniform, lognormal'],
+    [{ ms: 5 }, 'field action.latency.distribution is required'],
+    [{ distribution: 'uniform', min: 1 }, 'field action.latency.max is required'],
+    [{ distribution: 'lognormal', median: 5, sigma: 9 }, 'field action.latency.sigma must be <= 4'],
+    [{ distribution: 'fixed', ms: 5, spread: 1 }, 'field action.latency.spread is not an allowed field']
+  ] as const) {
+    const res = await add(latency)
+    t.equal(res.status, 400)
+    t.same(await res.json(), { error_code: 'WKS.0001', error_msg: `Invalid request body: ${problem}.` }, JSON.stringify(latency))
+  }
+  t.same((await (await fetch(base + '/_emulator/faults')).json()).faults, [], 'nothing was stored')
+  const state = await fetch(base + '/_emulator/state', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 1, transactions: [], faults: [{ action: { latency: { distribution: 'gauss' } } }] }) })
+  t.equal((await state.json()).error_msg, 'Invalid request body: field faults[0].action.latency.distribution must be one of fixed, uniform, lognormal.')
+  const file = join(t.testdir({}), 'rules.json')
+  writeFileSync(file, JSON.stringify({ faults: [{ action: { latency: { distribution: 'uniform', min: 1 } } }] }))
+  t.throws(() => loadFaultRules(file), new ConfigError(`fault rules file ${file}: field faults[0].action.latency.max is required`))
 })
 
 declare namespace Tap { type Test = import('tap').Test }
