@@ -81,6 +81,15 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
     record(request.call ?? callOf(request), request.decisions ?? {}, status, elapsedMs)
   }
 
+  // A client that gives up while its answer waits (a read timeout under an injected delay) or
+  // trickles in never lets the response finish, so onResponse never runs: it is recorded when
+  // the connection closes, with status 0 when nothing was sent, else the status it was sent.
+  const recordIfAbandoned = (request: FastifyRequest, reply: FastifyReply): void => {
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) recordOnce(request, reply.raw.headersSent ? reply.statusCode : 0, reply.elapsedTime)
+    })
+  }
+
   const applyFault = async (request: FastifyRequest, reply: FastifyReply, fault: FaultDecision, latencyMs: number): Promise<void> => {
     if (fault.kind === 'hang') {
       reply.hijack()
@@ -121,6 +130,7 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
     const tripped = decisions.throttle?.tripped
     if (tripped !== undefined) throw errors.rateLimited(tripped.policy, tripped.rule.limit, tripped.rule.window)
     const latencyMs = decisions.latencyMs ?? 0
+    if (decisions.fault !== undefined || latencyMs > 0) recordIfAbandoned(request, reply)
     if (decisions.fault) return applyFault(request, reply, decisions.fault, latencyMs)
     return latencyMs > 0 ? sleep(latencyMs) : undefined
   }

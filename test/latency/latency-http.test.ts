@@ -83,6 +83,28 @@ t.test('a fault rule with a latency distribution, and the dribble kind', async (
   t.equal(res.status, 400, 'a distribution without its parameters is refused')
 })
 
+t.test('a client that gives up during the wait or the dribble is still journalled and counted', async (t) => {
+  const base = await serve(t, { latency: 'fixed:ms=400' })
+  await fetch(base + '/_emulator/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'drip', match: { header: { name: 'x-drip', value: '1' } }, action: { kind: 'dribble', chunks: 5, over_ms: 2000 } }) })
+  // A read timeout of 100 ms: under the 400 ms wait, then in the middle of the dribble that follows it.
+  await t.rejects(fetch(base + DOC, { headers: TOKEN, signal: AbortSignal.timeout(100) }))
+  const dribbled = await fetch(base + DOC, { headers: { ...TOKEN, 'x-drip': '1' } })
+  const reader = dribbled.body!.getReader()
+  await reader.read()
+  await reader.cancel()
+  let entries: Array<{ status: number, outcome: string, fault_id?: string }> = []
+  for (let i = 0; i < 50 && entries.length < 2; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    entries = (await (await fetch(base + '/_emulator/requests')).json()).requests
+  }
+  t.same(entries.map(({ status, outcome, fault_id: id }) => ({ status, outcome, id })), [
+    { status: 0, outcome: 'ok', id: undefined },
+    { status: 200, outcome: 'fault:dribble', id: 'drip' }
+  ], 'nothing was answered to the first; the second was sent its status')
+  const metrics = await (await fetch(base + '/_emulator/metrics')).text()
+  t.match(metrics, /^wks_emulator_http_requests_total\{method="GET",route="\/v2\/:project_id\/statistics\/metrics\/access-stages",status="0"\} 1$/m)
+})
+
 t.test('a bad latency in a rule names what is wrong with it, not a field of another distribution', async (t) => {
   const base = await serve(t, {})
   const add = async (latency: unknown) => await fetch(base + '/_emulator/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: { latency } }) })
