@@ -1,5 +1,6 @@
 import { ConfigError } from '../config.js'
 import { readJsonFile } from '../json-file.js'
+import { faultRuleProblem } from '../latency/distribution.js'
 import { FaultRuleFileSchema, type FaultRule } from '../schemas/faults.js'
 import { checkOnStartup, fieldOf, reportedError, ruleOf } from '../schemas/validator.js'
 
@@ -14,5 +15,9 @@ export function loadFaultRules (file: string): FaultRule[] {
     throw new ConfigError(`fault rules file ${file}: field ${fieldOf(error) || '(root)'} ${ruleOf(error)}`)
   }
   const rules = Array.isArray(data) ? data : data.faults
+  for (const [i, rule] of rules.entries()) {
+    const problem = faultRuleProblem(rule)
+    if (problem !== undefined) throw new ConfigError(`fault rules file ${file}: field ${Array.isArray(data) ? '' : 'faults'}[${i}].${problem}`)
+  }
   return rules.map((rule, i) => ({ ...rule, id: rule.id ?? `startup-${i + 1}` }))
 }

@@ -1,6 +1,7 @@
 import { Value } from '@sinclair/typebox/value'
 import { ConfigError } from '../config-error.js'
 import { rngFromText, type Rng } from '../random.js'
+import type { FaultRule } from '../schemas/faults.js'
 import { LatencySchema, MAX_LATENCY_MS, type Latency } from '../schemas/latency.js'
 
 /**
@@ -11,11 +12,7 @@ export function drawLatency (latency: Latency, rng: Rng): number {
   let ms: number
   switch (latency.distribution) {
     case 'fixed': ms = latency.ms; break
-    case 'uniform': {
-      const [lo, hi] = latency.min <= latency.max ? [latency.min, latency.max] : [latency.max, latency.min]
-      ms = lo + Math.floor(rng() * (hi - lo + 1))
-      break
-    }
+    case 'uniform': ms = latency.min + Math.floor(rng() * (latency.max - latency.min + 1)); break
     case 'lognormal': ms = latency.median * Math.exp(latency.sigma * standardNormal(rng)); break
   }
   return Math.min(Math.round(ms), latency.cap ?? MAX_LATENCY_MS, MAX_LATENCY_MS)
@@ -32,6 +29,19 @@ function standardNormal (rng: Rng): number {
   const u = 1 - rng() // (0, 1]: the logarithm stays finite
   const v = rng()
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
+}
+
+/**
+ * What the schema cannot say about a distribution, as `FIELD RULE` (undefined when there is
+ * nothing): a uniform whose `max` is below its `min` is a typo, not a range.
+ */
+export const latencyProblem = (latency: Latency): string | undefined =>
+  latency.distribution === 'uniform' && latency.min > latency.max ? `max must be >= min (${latency.min})` : undefined
+
+/** The same for a fault rule's action: the field path from the rule, or undefined. */
+export const faultRuleProblem = (rule: FaultRule): string | undefined => {
+  const problem = rule.action.latency === undefined ? undefined : latencyProblem(rule.action.latency)
+  return problem === undefined ? undefined : `action.latency.${problem}`
 }
 
 const PARAM = /^([a-z]+)=(\d+(?:\.\d+)?)$/
@@ -60,5 +70,7 @@ export function parseLatencyFlag (text: string, source = '--latency'): Latency {
   if (!Value.Check(LatencySchema, value)) {
     fail('expected fixed:ms=N, uniform:min=N,max=N or lognormal:median=N,sigma=S (each with an optional cap=N, ms up to 300000; sigma up to 4)')
   }
+  const problem = latencyProblem(value as Latency)
+  if (problem !== undefined) fail(problem)
   return value as Latency
 }

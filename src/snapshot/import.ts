@@ -1,4 +1,5 @@
 import { MAX_FAULT_RULES } from '../faults/store.js'
+import { faultRuleProblem } from '../latency/distribution.js'
 import type { FaultRule } from '../schemas/faults.js'
 import { StateDocumentSchema, type StateDocument } from '../schemas/state.js'
 import { compileStrict, fieldOf, reportedError, ruleOf } from '../schemas/validator.js'
@@ -33,6 +34,8 @@ export function documentProblem (doc: StateDocument, projectId: string | undefin
   const ids = new Set<string>()
   for (const [i, rule] of doc.faults.entries()) {
     if (projectId !== undefined && rule.match?.project_id !== projectId) return `field faults[${i}].match.project_id must be ${projectId}, the project replaced`
+    const problem = faultRuleProblem(rule)
+    if (problem !== undefined) return `field faults[${i}].${problem}`
     if (rule.id === undefined) continue
     if (ids.has(rule.id)) return `field faults[${i}].id repeats fault rule ${rule.id}`
     if (taken.has(rule.id)) return `field faults[${i}].id ${rule.id} is a rule of another namespace`

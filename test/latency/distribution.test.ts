@@ -49,6 +49,8 @@ t.test('the flag', async (t) => {
   t.same(parseLatencyFlag('uniform:min=20,max=80'), { distribution: 'uniform', min: 20, max: 80 })
   t.same(parseLatencyFlag('lognormal:median=50,sigma=0.5,cap=2000'), { distribution: 'lognormal', median: 50, sigma: 0.5, cap: 2000 })
   t.same(parseLatencyFlag('{"distribution":"uniform","min":1,"max":2}'), { distribution: 'uniform', min: 1, max: 2 })
+  t.throws(() => parseLatencyFlag('uniform:min=80,max=20'), new ConfigError('invalid --latency "uniform:min=80,max=20": max must be >= min (80)'))
+  t.same(parseLatencyFlag('uniform:min=20,max=20'), { distribution: 'uniform', min: 20, max: 20 }, 'a range of one value is fine')
   t.throws(() => parseLatencyFlag('uniform:min=1,max=2,min=3'), new ConfigError('invalid --latency "uniform:min=1,max=2,min=3": min is given twice'))
   for (const bad of ['gamma:k=1', 'fixed', 'fixed:ms=-1', 'fixed:ms=400000', 'lognormal:median=50', 'uniform:min=1,max=2,extra=3', '{nope', 'fixed:ms']) {
     t.ok(threw(() => parseLatencyFlag(bad)) instanceof ConfigError, `${bad} is a ConfigError`)

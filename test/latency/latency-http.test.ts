@@ -113,7 +113,8 @@ t.test('a bad latency in a rule names what is wrong with it, not a field of anot
     [{ ms: 5 }, 'field action.latency.distribution is required'],
     [{ distribution: 'uniform', min: 1 }, 'field action.latency.max is required'],
     [{ distribution: 'lognormal', median: 5, sigma: 9 }, 'field action.latency.sigma must be <= 4'],
-    [{ distribution: 'fixed', ms: 5, spread: 1 }, 'field action.latency.spread is not an allowed field']
+    [{ distribution: 'fixed', ms: 5, spread: 1 }, 'field action.latency.spread is not an allowed field'],
+    [{ distribution: 'uniform', min: 80, max: 20 }, 'field action.latency.max must be >= min (80)']
   ] as const) {
     const res = await add(latency)
     t.equal(res.status, 400)
@@ -122,9 +123,15 @@ t.test('a bad latency in a rule names what is wrong with it, not a field of anot
   t.same((await (await fetch(base + '/_emulator/faults')).json()).faults, [], 'nothing was stored')
   const state = await fetch(base + '/_emulator/state', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 1, transactions: [], faults: [{ action: { latency: { distribution: 'gauss' } } }] }) })
   t.equal((await state.json()).error_msg, 'Invalid request body: field faults[0].action.latency.distribution must be one of fixed, uniform, lognormal.')
+  const reversed = { action: { latency: { distribution: 'uniform', min: 80, max: 20 } } }
+  const state2 = await fetch(base + '/_emulator/state', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 1, transactions: [], faults: [reversed] }) })
+  t.same([state2.status, (await state2.json()).error_msg], [400, 'Invalid request body: field faults[0].action.latency.max must be >= min (80).'])
+  t.equal((await (await fetch(base + '/_emulator/health')).json()).transactions, 13, 'the refused state changed nothing')
   const file = join(t.testdir({}), 'rules.json')
   writeFileSync(file, JSON.stringify({ faults: [{ action: { latency: { distribution: 'uniform', min: 1 } } }] }))
   t.throws(() => loadFaultRules(file), new ConfigError(`fault rules file ${file}: field faults[0].action.latency.max is required`))
+  writeFileSync(file, JSON.stringify([reversed]))
+  t.throws(() => loadFaultRules(file), new ConfigError(`fault rules file ${file}: field [0].action.latency.max must be >= min (80)`))
 })
 
 declare namespace Tap { type Test = import('tap').Test }

@@ -4,6 +4,7 @@ import { CountSchema, FaultIdSchema, FaultListSchema } from '../../schemas/contr
 import { ErrorBodySchema } from '../../schemas/error-body.js'
 import { FaultRuleSchema, FaultRuleViewSchema } from '../../schemas/faults.js'
 import type { FaultStore } from '../../faults/store.js'
+import { faultRuleProblem } from '../../latency/distribution.js'
 
 const TAGS = ['Control plane']
 const ERRORS = { 400: ErrorBodySchema, 401: ErrorBodySchema }
@@ -11,7 +12,11 @@ const ERRORS = { 400: ErrorBodySchema, 401: ErrorBodySchema }
 export const faultsRoutes: FastifyPluginAsyncTypebox<{ faults: FaultStore }> = async (app, { faults }) => {
   app.post('/_emulator/faults', {
     schema: { operationId: 'AddFault', summary: 'Add a fault rule (an existing id is replaced, counters reset)', tags: TAGS, body: FaultRuleSchema, response: { 201: FaultRuleViewSchema, ...ERRORS } }
-  }, async (request, reply) => reply.code(201).send(faults.add(request.body)))
+  }, async (request, reply) => {
+    const problem = faultRuleProblem(request.body)
+    if (problem !== undefined) throw errors.invalidBody(`field ${problem}`)
+    return reply.code(201).send(faults.add(request.body))
+  })
 
   app.get('/_emulator/faults', {
     schema: { operationId: 'ListFaults', summary: 'Fault rules in the order they are tried, with live counters', tags: TAGS, response: { 200: FaultListSchema, ...ERRORS } }
