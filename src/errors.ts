@@ -48,6 +48,7 @@ export const errors = {
   invalidParameter: (field: string, rule: string) => new CloudError(400, 'WKS.0001', `Invalid parameter ${field}: ${rule}.`),
   invalidBody: (detail: string) => new CloudError(400, 'WKS.0001', `Invalid request body: ${detail}.`),
   /** A control-plane body in a charset no decoder knows (RFC 9110 §15.5.16). */
+  unsupportedMediaType: () => new CloudError(415, 'WKS.0001', 'Unsupported Content-Type: send the body as application/json.'),
   unsupportedCharset: (charset: string) => new CloudError(415, 'WKS.0001', `Unsupported charset ${charset}: send the body as UTF-8.`),
   transactionNotFound: (projectId: string, transactionId: string) =>
     new CloudError(400, 'WKS.0001', `Transaction ${transactionId} not found in project ${projectId}.`),
