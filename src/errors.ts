@@ -74,6 +74,7 @@ export const errors = {
     new CloudError(429, 'APIGW.0308', `The throttling threshold has been reached: policy ${policy} over ratelimit,limit:${limit},time:${window}`),
   routeNotFound: () => new CloudError(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment.'),
   badRequest: () => new CloudError(400, 'APIGW.0201', 'API request error.'),
+  plainHttpToTls: () => new CloudError(400, 'APIGW.0201', 'API request error: plain HTTP was sent to the HTTPS port; use https://.'),
   headersTooLarge: () => new CloudError(431, 'APIGW.0201', 'API request error.'),
   bodyTooLarge: () => new CloudError(413, 'APIGW.0201', 'Request entity too large.'),
   /** The request's headers or body did not arrive within the server's timeouts. */
