@@ -199,13 +199,19 @@ function checkTls ({ tls, tlsCert, tlsKey, tlsCertOut, tlsSan }: Config): void {
   if (tls === undefined && tlsSan !== undefined) throw new ConfigError('--tls-san needs --tls self-signed')
   if (tlsSan !== undefined) {
     for (const name of tlsSan.split(',')) {
-      if (isIP(name.trim()) === 0 && !DNS_NAME.test(name.trim())) throw new ConfigError(`invalid --tls-san ${JSON.stringify(name.trim())}: expected a DNS name or an IP address`)
+      if (isIP(name.trim()) === 0 && !isDnsName(name.trim())) throw new ConfigError(`invalid --tls-san ${JSON.stringify(name.trim())}: expected a DNS name or an IP address`)
     }
   }
 }
 
 // Labels of letters, digits and hyphens (RFC 1123), a leading `*.` allowed.
 const DNS_NAME = /^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+
+/**
+ * A host name a certificate can name: RFC 1123 labels, at most 253 characters, and a last label
+ * that is not all digits (RFC 3696 §2), so a mistyped address such as 999.1.1.1 is not taken for a name.
+ */
+const isDnsName = (name: string): boolean => name.length <= 253 && DNS_NAME.test(name) && !/(?:^|\.)\d+$/.test(name)
 
 export function helpText (): string {
   const rows = FLAGS.map(({ key, flag, env }) => {

@@ -48,6 +48,7 @@ export const errors = {
   invalidParameter: (field: string, rule: string) => new CloudError(400, 'WKS.0001', `Invalid parameter ${field}: ${rule}.`),
   invalidBody: (detail: string) => new CloudError(400, 'WKS.0001', `Invalid request body: ${detail}.`),
   /** A control-plane body in a charset no decoder knows (RFC 9110 §15.5.16). */
+  unsupportedMediaType: () => new CloudError(415, 'WKS.0001', 'Unsupported Content-Type: send the body as application/json.'),
   unsupportedCharset: (charset: string) => new CloudError(415, 'WKS.0001', `Unsupported charset ${charset}: send the body as UTF-8.`),
   transactionNotFound: (projectId: string, transactionId: string) =>
     new CloudError(400, 'WKS.0001', `Transaction ${transactionId} not found in project ${projectId}.`),
@@ -73,6 +74,7 @@ export const errors = {
     new CloudError(429, 'APIGW.0308', `The throttling threshold has been reached: policy ${policy} over ratelimit,limit:${limit},time:${window}`),
   routeNotFound: () => new CloudError(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment.'),
   badRequest: () => new CloudError(400, 'APIGW.0201', 'API request error.'),
+  plainHttpToTls: () => new CloudError(400, 'APIGW.0201', 'API request error: plain HTTP was sent to the HTTPS port; use https://.'),
   headersTooLarge: () => new CloudError(431, 'APIGW.0201', 'API request error.'),
   bodyTooLarge: () => new CloudError(413, 'APIGW.0201', 'Request entity too large.'),
   /** The request's headers or body did not arrive within the server's timeouts. */

@@ -40,9 +40,18 @@ function serializeOrigin (entry: string): string {
   return url.origin
 }
 
-/** Whether a page of this origin may read the emulated API's answers. */
+/**
+ * What a browser sends as Origin (RFC 6454 §7): `scheme://host[:port]` with nothing after it, or
+ * `null` (file:// pages, sandboxed frames). Anything else did not come from a browser's page.
+ */
+const SENT_ORIGIN = /^(?:null|[a-z][a-z0-9+.-]*:\/\/[^\s/?#@\\]+)$/
+
+/**
+ * Whether a page of this origin may read the emulated API's answers. `*` covers every origin a
+ * browser can send, and is never echoed for a malformed one.
+ */
 export function apiOriginAllowed (policy: CorsPolicy, origin: string): boolean {
-  return policy.anyOrigin || policy.origins.has(origin)
+  return policy.origins.has(origin) || (policy.anyOrigin && SENT_ORIGIN.test(origin))
 }
 
 /**

@@ -28,9 +28,9 @@ export function toCloudError (err: FastifyError | Error): CloudError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return errors.invalidBody('not valid JSON')
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return errors.invalidBody('send it as application/json')
+    // RFC 9110 §15.5.16: a body in a format the route does not take.
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return errors.unsupportedMediaType()
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return errors.invalidBody('its length is not the Content-Length sent')
   }
   if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) return errors.badRequest()
   return errors.internal()

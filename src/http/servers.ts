@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type RequestLis
 import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from 'node:https'
 import dns from 'node:dns'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { answerPlainHttp } from './plain-to-tls.js'
 import { installProtocolAnswers } from './server-options.js'
 
 /** Answers a request before Fastify sees it, returning true, or returns false to leave it to Fastify. */
@@ -49,7 +50,13 @@ export function createServerSet (): ServerSet {
     // Fastify types these options loosely for a factory; they are its own, defaults filled in.
     const { https, http, keepAliveTimeout, requestTimeout, connectionTimeout } = options as unknown as
       { https?: HttpsOptions, http?: HttpsOptions, keepAliveTimeout: number, requestTimeout: number, connectionTimeout: number }
-    const server: Server = https !== undefined ? createHttpsServer({ ...http, ...https }, listener) : createHttpServer(http ?? {}, listener)
+    let server: Server
+    if (https === undefined) server = createHttpServer(http ?? {}, listener)
+    else {
+      const secure = createHttpsServer({ ...http, ...https }, listener)
+      answerPlainHttp(secure)
+      server = secure
+    }
     server.keepAliveTimeout = keepAliveTimeout
     server.requestTimeout = requestTimeout
     server.setTimeout(connectionTimeout)

@@ -34,6 +34,9 @@ function loadAssets (dir: string): Map<string, Asset> {
   return assets
 }
 
+/** The paths ui/src/main.tsx shows a view for (a trailing slash is the same page). */
+const isPage = (path: string): boolean => /^(?:|transactions|faults|transactions\/[^/]+\/.+)\/?$/s.test(path)
+
 /** If-None-Match: `*` or a list of tags, compared weakly (RFC 9110 §13.1.2). */
 function notModified (header: string | undefined, etag: string): boolean {
   if (header === undefined) return false
@@ -43,8 +46,9 @@ function notModified (header: string | undefined, etag: string): boolean {
 /**
  * GET /_emulator/ui[/…]: the dashboard, served from the files `npm run build` wrote (dist/ui/),
  * offline. Its files hold no data, so they are served without the admin token: the page asks for
- * the token and sends it as a bearer header with each control-plane call. Any path that is not an
- * asset is a page of the dashboard (a deep link such as /transactions/{project_id}/{transaction_id}).
+ * the token and sends it as a bearer header with each control-plane call. A page of the dashboard
+ * (its tabs, or a deep link such as /transactions/{project_id}/{transaction_id}) is index.html, whose
+ * script reads the path; any other path is a 404, so a mistyped asset never comes back as the page.
  */
 export const dashboardRoutes: FastifyPluginAsync<{ dir: string }> = async (app, { dir }) => {
   let assets: Map<string, Asset> | undefined
@@ -66,6 +70,8 @@ export const dashboardRoutes: FastifyPluginAsync<{ dir: string }> = async (app, 
   app.get(DASHBOARD_URL, opts, async (request, reply) => send(request, reply, 'index.html'))
   app.get(`${DASHBOARD_URL}/*`, opts, async (request, reply) => {
     const rest = (request.params as { '*': string })['*']
-    return send(request, reply, rest.startsWith('assets/') ? rest : 'index.html')
+    if (rest.startsWith('assets/')) return send(request, reply, rest)
+    if (isPage(rest)) return send(request, reply, 'index.html')
+    throw errors.resourceNotFound(`${DASHBOARD_URL}/${rest}`)
   })
 }

@@ -40,6 +40,18 @@ t.test('the dashboard page and its assets, gzipped when asked, revalidated by ET
   assertError(t, await app.inject({ url: '/_emulator/ui/assets/nope.js' }), 404, 'WKS.0202', 'The resource not found: /_emulator/ui/assets/nope.js.')
 })
 
+t.test('the tabs and deep links are the page; any other path is a 404, not the page', async (t) => {
+  const app = await build(t, {}, { dashboardDir: builtUi() })
+  for (const url of ['/_emulator/ui/', '/_emulator/ui/transactions', '/_emulator/ui/faults/', '/_emulator/ui/transactions/p1/t.1', '/_emulator/ui/transactions/p1/a/b']) {
+    const res = await app.inject({ url })
+    t.equal(res.statusCode, 200, url)
+    t.equal(res.body, '<!doctype html><title>ui</title>', url)
+  }
+  for (const path of ['x.js', 'app.js', 'favicon.ico', 'transactions/p1', 'faultz', 'index.html/x']) {
+    assertError(t, await app.inject({ url: `/_emulator/ui/${path}` }), 404, 'WKS.0202', `The resource not found: /_emulator/ui/${path}.`)
+  }
+})
+
 t.test('with --admin-token: the page and assets are served (they hold no data), every data route still needs the token', async (t) => {
   const app = await build(t, { adminToken: 'ui-secret' }, { dashboardDir: builtUi() })
   t.equal((await app.inject({ url: '/_emulator/ui' })).statusCode, 200)

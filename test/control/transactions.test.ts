@@ -39,7 +39,7 @@ t.test('bad bodies: 400 naming the field, and nothing of the request stored', as
   const notJson = await app.inject({ method: 'POST', url: '/_emulator/transactions', payload: '{"project_id":', headers: { 'content-type': 'application/json' } })
   assertError(t, notJson, 400, 'WKS.0001', 'Invalid request body: not valid JSON.')
   const wrongType = await app.inject({ method: 'POST', url: '/_emulator/transactions', payload: 'x', headers: { 'content-type': 'text/plain' } })
-  assertError(t, wrongType, 400, 'WKS.0001', 'Invalid request body: field (body) must be object.')
+  assertError(t, wrongType, 415, 'WKS.0001', 'Unsupported Content-Type: send the body as application/json.')
   t.same((await app.inject({ url: '/_emulator/transactions' })).json(), { transactions: [], total: 0 })
 })
 

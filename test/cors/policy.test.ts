@@ -37,6 +37,12 @@ t.test('the API takes any origin under *, the listed ones otherwise', async (t) 
   t.notOk(apiOriginAllowed(listed, 'http://localhost:5174'))
   t.notOk(apiOriginAllowed(listed, 'http://LOCALHOST:5173'), 'browsers send origins lowercase: anything else is not the listed one')
   t.ok(apiOriginAllowed(parseCorsOrigins('*'), 'null'), '* covers file:// pages (Origin: null) too')
+  for (const origin of ['https://app.test', 'http://[::1]:5173', 'chrome-extension://abcdef', 'http://127.0.0.1:8080']) {
+    t.ok(apiOriginAllowed(parseCorsOrigins('*'), origin), `* covers ${origin}`)
+  }
+  for (const origin of ['not a url', 'http://a.test/path', 'http://a.test?x', 'http://user@a.test', 'NULL', '', 'http://', 'a.test', 'http://a.test\\x']) {
+    t.notOk(apiOriginAllowed(parseCorsOrigins('*'), origin), `* does not echo the malformed Origin ${JSON.stringify(origin)}`)
+  }
 })
 
 t.test('the control plane: listed origins, or its own origin under a name DNS cannot fake', async (t) => {

@@ -68,7 +68,7 @@ export function routeFor (method: string, target: string): RouteSpec | undefined
 
 /** Statuses each catalogue code may come with when no fault fired (src/errors.ts). */
 const ORGANIC: Record<string, number[]> = {
-  'WKS.0001': [400],
+  'WKS.0001': [400, 415],
   'WKS.0202': [404],
   'APIGW.0101': [404],
   'APIGW.0201': [400, 408, 413, 417, 431],

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { once } from 'node:events'
 import { Agent } from 'node:https'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -71,4 +73,31 @@ t.test('--tls-cert/--tls-key serve a certificate made elsewhere', async (t) => {
   const { stdout } = await run('curl', ['-sS', '--cacert', join(dir, 'cert.pem'), '-H', 'X-Auth-Token: t', `${emulator.url}${stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`)}`])
   t.equal(stdout, DOC_BODY)
   t.equal((await emulator.admin.health()).status, 'ok', 'the admin client trusts the served certificate')
+})
+
+t.test('plain HTTP sent to the TLS port gets a 400 saying to use https://; a silent connection does not hold up the close', async (t) => {
+  const emulator = await startEmulator({ tls: 'self-signed' })
+  const port = new URL(emulator.url).port
+  const plain = await run('curl', ['-sS', '-i', `http://127.0.0.1:${port}/_emulator/health`])
+  const [head, body] = plain.stdout.split('\r\n\r\n')
+  t.match(head, /^HTTP\/1\.1 400 Bad Request\r\n/)
+  t.match(head, /\r\nConnection: close(\r\n|$)/)
+  const requestId = /\r\nX-Request-Id: ([0-9a-f]{32})/.exec(head)?.[1]
+  t.ok(requestId, 'X-Request-Id')
+  t.same(JSON.parse(body), {
+    error_code: 'APIGW.0201',
+    error_msg: 'API request error: plain HTTP was sent to the HTTPS port; use https://.',
+    request_id: requestId
+  })
+  const { stdout } = await run('curl', ['-sS', '-k', `https://127.0.0.1:${port}/_emulator/health`])
+  t.equal(JSON.parse(stdout).status, 'ok', 'TLS clients on the same port are served as before')
+
+  // A client that connects and says nothing is idle: the shutdown closes it instead of waiting for it.
+  const silent = connect(Number(port), '127.0.0.1')
+  await once(silent, 'connect')
+  const began = performance.now()
+  await emulator.close()
+  t.ok(performance.now() - began < 4000, 'closed without waiting for the silent connection')
+  t.ok(silent.destroyed || (await Promise.race([once(silent, 'close').then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 1000))])), 'the silent connection was closed')
+  silent.destroy()
 })

@@ -15,6 +15,9 @@ const tempDir = (t: Test): string => {
   return dir
 }
 
+/** 260 characters of valid labels: longer than a DNS name may be (253). */
+const TOO_LONG = Array(4).fill('a'.repeat(63)).join('.') + '.test'
+
 t.test('TLS flags that do not go together are one clear line', async (t) => {
   for (const [argv, message] of [
     [['--tls-cert', 'c.pem'], '--tls-cert and --tls-key go together'],
@@ -23,6 +26,9 @@ t.test('TLS flags that do not go together are one clear line', async (t) => {
     [['--tls-cert-out', 'x.pem'], '--tls-cert-out needs --tls self-signed'],
     [['--tls-san', 'emu.test'], '--tls-san needs --tls self-signed'],
     [['--tls', 'self-signed', '--tls-san', 'emu.test,bad name'], 'invalid --tls-san "bad name": expected a DNS name or an IP address'],
+    [['--tls', 'self-signed', '--tls-san', '999.1.1.1'], 'invalid --tls-san "999.1.1.1": expected a DNS name or an IP address'],
+    [['--tls', 'self-signed', '--tls-san', '10.0.0'], 'invalid --tls-san "10.0.0": expected a DNS name or an IP address'],
+    [['--tls', 'self-signed', '--tls-san', TOO_LONG], `invalid --tls-san "${TOO_LONG}": expected a DNS name or an IP address`],
     [['--tls', 'on'], 'invalid --tls "on": expected one of self-signed']
   ] as const) t.throws(() => parseConfig([...argv]), new ConfigError(message), argv.join(' '))
   t.match(parseConfig([], { WKS_EMULATOR_TLS_CERT: '/certs/cert.pem', WKS_EMULATOR_TLS_KEY: '/certs/key.pem' }), { tlsCert: '/certs/cert.pem', tlsKey: '/certs/key.pem' }, 'the Docker way: variables')

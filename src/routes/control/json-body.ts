@@ -31,6 +31,8 @@ export function decodeBody (body: Buffer, contentType: string | undefined): stri
 
 /** Control-plane JSON bodies: decoded as declared, then parsed by Fastify's own (prototype-poisoning-safe) JSON parser. */
 export function installJsonBodies (app: FastifyInstance): void {
+  // Every control-plane body is JSON: a text/plain one is refused by its type (415), not read as a string.
+  app.removeContentTypeParser('text/plain')
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     let text: string

@@ -1,0 +1,45 @@
+import type { Server as HttpsServer } from 'node:https'
+import type { Socket } from 'node:net'
+import { errors } from '../errors.js'
+import { rawErrorResponse } from './error-handler.js'
+
+/** The first byte of every TLS connection: a handshake record (RFC 8446 §5.1, ContentType 22). */
+const TLS_HANDSHAKE = 0x16
+/** How long a connection may stay silent before its first byte: Node's TLS handshake timeout. */
+export const FIRST_BYTE_TIMEOUT_MS = 120_000
+
+/**
+ * Answers plain HTTP sent to the TLS port with a 400 in the catalogue's shape that says to use
+ * https://, as nginx does, instead of a connection closed without a word (curl's "Empty reply
+ * from server"). The first byte of each connection is looked at before the TLS server takes it:
+ * a TLS client's goes on to the handshake with nothing lost (the TLS socket reads what was put
+ * back: node/lib/_tls_wrap.js, initRead), anything else is answered and closed. A connection that
+ * has not sent a byte yet is idle: closeIdleConnections (a shutdown) closes it too.
+ */
+export function answerPlainHttp (server: HttpsServer): void {
+  const takeOver = server.listeners('connection') as Array<(socket: Socket) => void>
+  server.removeAllListeners('connection')
+  const silent = new Set<Socket>()
+  const closeIdle = server.closeIdleConnections.bind(server)
+  server.closeIdleConnections = () => {
+    for (const socket of silent) socket.destroy()
+    closeIdle()
+  }
+  server.on('connection', (socket: Socket) => {
+    silent.add(socket)
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy())
+    socket.once('close', () => silent.delete(socket))
+    socket.once('data', (chunk: Buffer) => {
+      silent.delete(socket)
+      socket.setTimeout(0)
+      socket.pause()
+      if (chunk[0] !== TLS_HANDSHAKE) {
+        socket.end(rawErrorResponse(errors.plainHttpToTls()))
+        socket.destroySoon()
+        return
+      }
+      socket.unshift(chunk)
+      for (const listener of takeOver) listener.call(server, socket)
+    })
+  })
+}
