@@ -1,4 +1,12 @@
 import { Readable } from 'node:stream'
+import { MAX_FAULT_MS } from '../schemas/faults.js'
+
+/**
+ * How long a dribble may spread its body once `elapsedMs` have passed since the request arrived
+ * (its wait: delay, jitter, latency): `overMs`, cut so that the whole fault ends within
+ * MAX_FAULT_MS, the most any fault keeps a connection.
+ */
+export const dribbleSpan = (overMs: number, elapsedMs: number): number => Math.max(0, Math.min(overMs, MAX_FAULT_MS - elapsedMs))
 
 /** `body` cut into `chunks` slices of near-equal size (fewer when it has fewer bytes). */
 export function sliceBody (body: Buffer, chunks: number): Buffer[] {

@@ -6,7 +6,7 @@ import { MAX_SIGNED_BODY } from '../auth/authenticator.js'
 import { authError, authOutcome } from '../auth/types.js'
 import { errors } from '../errors.js'
 import { DRIBBLE_CHUNKS, DRIBBLE_MS, errorFromAction } from '../faults/decider.js'
-import { dribbleStream } from '../latency/dribble.js'
+import { dribbleSpan, dribbleStream } from '../latency/dribble.js'
 import type { FaultDecision } from '../faults/select.js'
 import { MAX_FAULT_MS } from '../schemas/faults.js'
 import { rateLimitHeaders, wantsDebug } from '../throttle/view.js'
@@ -176,7 +176,7 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
     // A 200 that trickles in over a slow link: the whole body, its length announced, in pieces.
     if (fault.kind === 'dribble' && reply.statusCode === 200) {
       reply.header('content-length', Buffer.byteLength(payload))
-      done(null, dribbleStream(payload, fault.action.chunks ?? DRIBBLE_CHUNKS, fault.action.over_ms ?? DRIBBLE_MS))
+      done(null, dribbleStream(payload, fault.action.chunks ?? DRIBBLE_CHUNKS, dribbleSpan(fault.action.over_ms ?? DRIBBLE_MS, reply.elapsedTime)))
       return
     }
     done(null, payload)

@@ -30,7 +30,7 @@ export const FaultActionSchema = Type.Object({
   jitter_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_MS, description: 'Extra random wait in [0, jitter_ms), from the seeded PRNG.' })),
   latency: Type.Optional(LatencySchema),
   chunks: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'For kind dribble: pieces the body is sent in (default 5).' })),
-  over_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_MS, description: 'For kind dribble: time from the first piece to the last (default 1000).' }))
+  over_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_MS, description: 'For kind dribble: time from the first piece to the last (default 1000); cut so that the wait before it and the dribble end within 300000 ms.' }))
 }, { additionalProperties: false })
 
 export const FaultRuleSchema = Type.Object({

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { drawLatency, parseLatencyFlag } from '../../src/latency/distribution.js'
-import { dribbleStream, sliceBody } from '../../src/latency/dribble.js'
+import { dribbleSpan, dribbleStream, sliceBody } from '../../src/latency/dribble.js'
 import { rngFromSeed } from '../../src/random.js'
 import type { Latency } from '../../src/schemas/latency.js'
 import { ConfigError } from '../../src/config.js'
@@ -58,6 +58,9 @@ t.test('the flag', async (t) => {
 })
 
 t.test('dribble: the body in N slices, the last after T ms', async (t) => {
+  t.equal(dribbleSpan(1000, 400), 1000, 'a short dribble after a short wait: as asked')
+  t.equal(dribbleSpan(300_000, 200_000), 100_000, 'wait and dribble together end within the 5 minutes any fault may take')
+  t.equal(dribbleSpan(5000, 300_000), 0, 'after a wait of the whole 5 minutes, the body comes at once')
   t.same(sliceBody(Buffer.from('abcdefghij'), 3).map(String), ['abc', 'def', 'ghij'])
   t.same(sliceBody(Buffer.from('ab'), 5).map(String), ['a', 'b'], 'never more slices than bytes')
   const started = performance.now()
