@@ -27,6 +27,11 @@ export function answerPlainHttp (server: HttpsServer): void {
   }
   server.on('connection', (socket: Socket) => {
     silent.add(socket)
+    // Until the TLS server takes the socket, nothing else listens for its errors: a client that
+    // resets the connection before its first byte (or while its 400 is written) would otherwise
+    // throw ECONNRESET out of the process. There is nobody left to answer, so it is only closed.
+    const gone = (): void => { socket.destroy() }
+    socket.on('error', gone)
     socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy())
     socket.once('close', () => silent.delete(socket))
     socket.once('data', (chunk: Buffer) => {
@@ -39,6 +44,7 @@ export function answerPlainHttp (server: HttpsServer): void {
         return
       }
       socket.unshift(chunk)
+      socket.off('error', gone)
       for (const listener of takeOver) listener.call(server, socket)
     })
   })

@@ -101,3 +101,22 @@ t.test('plain HTTP sent to the TLS port gets a 400 saying to use https://; a sil
   t.ok(silent.destroyed || (await Promise.race([once(silent, 'close').then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 1000))])), 'the silent connection was closed')
   silent.destroy()
 })
+
+t.test('a client that resets the TLS port before its first byte, or while its 400 is written, leaves the emulator serving', async (t) => {
+  const emulator = await startEmulator({ tls: 'self-signed' })
+  t.teardown(() => emulator.close())
+  const port = Number(new URL(emulator.url).port)
+  const silent = connect(port, '127.0.0.1')
+  await once(silent, 'connect')
+  silent.resetAndDestroy()
+  await once(silent, 'close')
+  // Plain bytes the emulator answers with a 400, then a reset while that answer is on its way.
+  const plain = connect(port, '127.0.0.1')
+  await once(plain, 'connect')
+  plain.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(2000))
+  plain.resetAndDestroy()
+  await once(plain, 'close')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  const { stdout } = await run('curl', ['-sS', '-k', `https://127.0.0.1:${port}/_emulator/health`])
+  t.equal(JSON.parse(stdout).status, 'ok', 'still serving')
+})
