@@ -14,15 +14,23 @@ export const FIRST_BYTE_TIMEOUT_MS = 120_000
  * from server"). The first byte of each connection is looked at before the TLS server takes it:
  * a TLS client's goes on to the handshake with nothing lost (the TLS socket reads what was put
  * back: node/lib/_tls_wrap.js, initRead), anything else is answered and closed. A connection that
- * has not sent a byte yet is idle: closeIdleConnections (a shutdown) closes it too.
+ * has not sent a byte yet, or whose handshake has not finished, holds no request: it is idle, and
+ * closeIdleConnections (a shutdown) closes it too. Node's HTTP layer only learns of a connection
+ * once its handshake is done, so a client that stalls mid-handshake would otherwise hold the
+ * shutdown until the 120 s handshake timeout.
  */
 export function answerPlainHttp (server: HttpsServer): void {
   const takeOver = server.listeners('connection') as Array<(socket: Socket) => void>
   server.removeAllListeners('connection')
   const silent = new Set<Socket>()
+  // Keyed by the peer's address and port, which the TLS socket made over a raw one shares with it.
+  const handshaking = new Map<string, Socket>()
+  const peerOf = (socket: Socket): string => `${socket.remoteAddress}:${socket.remotePort}`
+  server.on('secureConnection', (socket: Socket) => handshaking.delete(peerOf(socket)))
   const closeIdle = server.closeIdleConnections.bind(server)
   server.closeIdleConnections = () => {
     for (const socket of silent) socket.destroy()
+    for (const socket of handshaking.values()) socket.destroy()
     closeIdle()
   }
   server.on('connection', (socket: Socket) => {
@@ -45,6 +53,9 @@ export function answerPlainHttp (server: HttpsServer): void {
       }
       socket.unshift(chunk)
       socket.off('error', gone)
+      const peer = peerOf(socket)
+      handshaking.set(peer, socket)
+      socket.once('close', () => { if (handshaking.get(peer) === socket) handshaking.delete(peer) })
       for (const listener of takeOver) listener.call(server, socket)
     })
   })

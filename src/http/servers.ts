@@ -4,6 +4,7 @@ import dns from 'node:dns'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { answerPlainHttp } from './plain-to-tls.js'
 import { installProtocolAnswers } from './server-options.js'
+import { closeSilentConnections } from './silent-connections.js'
 
 /** Answers a request before Fastify sees it, returning true, or returns false to leave it to Fastify. */
 export type InFront = (req: IncomingMessage, res: ServerResponse) => boolean
@@ -51,10 +52,13 @@ export function createServerSet (): ServerSet {
     const { https, http, keepAliveTimeout, requestTimeout, connectionTimeout } = options as unknown as
       { https?: HttpsOptions, http?: HttpsOptions, keepAliveTimeout: number, requestTimeout: number, connectionTimeout: number }
     let server: Server
-    if (https === undefined) server = createHttpServer(http ?? {}, listener)
-    else {
+    if (https === undefined) {
+      server = createHttpServer(http ?? {}, listener)
+      closeSilentConnections(server, 'connection')
+    } else {
       const secure = createHttpsServer({ ...http, ...https }, listener)
       answerPlainHttp(secure)
+      closeSilentConnections(secure, 'secureConnection')
       server = secure
     }
     server.keepAliveTimeout = keepAliveTimeout

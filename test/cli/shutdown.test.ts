@@ -1,5 +1,7 @@
 import t from 'tap'
+import { once } from 'node:events'
 import { Agent, request } from 'node:http'
+import { connect } from 'node:net'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -50,6 +52,29 @@ t.test('idle: exits 0 at once', async (t) => {
   t.comment(`idle (one idle keep-alive connection): exit ${code} after ${ms} ms`)
   t.equal(code, 0)
   t.ok(ms < 5000, `exit well inside Docker's 10 s (${ms} ms; about 10 ms on a quiet machine)`)
+})
+
+t.test('connections that never sent a byte (a preconnect, a TCP probe) do not hold the exit; a request begun does', async (t) => {
+  // A grace far longer than the assertion: waiting for the silent connections would take 30 s.
+  const server = await startCli(t, ['--log-level', 'warn', '--shutdown-grace', '30'])
+  const port = Number(new URL(server.url).port)
+  const silent = await Promise.all([1, 2, 3].map(async () => { const socket = connect(port, '127.0.0.1').on('error', () => {}); await once(socket, 'connect'); return socket }))
+  t.teardown(() => { for (const socket of silent) socket.destroy() })
+  const { code, ms } = await stop(server)
+  t.comment(`three silent connections: exit ${code} after ${ms} ms`)
+  t.equal(code, 0)
+  t.ok(ms < 5000, `exit at once, not after the 30 s grace (${ms} ms)`)
+  t.ok(silent.every((socket) => socket.readableEnded || socket.destroyed), 'the silent connections were closed')
+
+  const partial = await startCli(t, ['--log-level', 'warn', '--shutdown-grace', '1'])
+  const begun = connect(Number(new URL(partial.url).port), '127.0.0.1').on('error', () => {})
+  t.teardown(() => begun.destroy())
+  await once(begun, 'connect')
+  begun.write('GET /_emulator/health HTTP/1.1\r\nHo')
+  await sleep(100)
+  const cut = await stop(partial)
+  t.equal(cut.code, 0)
+  t.ok(cut.ms >= 900, `a request whose headers are arriving gets the grace (${cut.ms} ms)`)
 })
 
 t.test('a delayed request in flight on a keep-alive connection: answered with Connection: close, exit 0', async (t) => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { once } from 'node:events'
 import { Agent } from 'node:https'
 import { connect } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -119,4 +120,21 @@ t.test('a client that resets the TLS port before its first byte, or while its 40
   await new Promise((resolve) => setTimeout(resolve, 200))
   const { stdout } = await run('curl', ['-sS', '-k', `https://127.0.0.1:${port}/_emulator/health`])
   t.equal(JSON.parse(stdout).status, 'ok', 'still serving')
+})
+
+t.test('a TLS client stalled mid-handshake, or handshaken and silent, does not hold up the close', async (t) => {
+  // A grace far longer than the assertion: waiting for either connection would take 30 s.
+  const emulator = await startEmulator({ tls: 'self-signed', shutdownGrace: 30 })
+  const port = Number(new URL(emulator.url).port)
+  const stalled = connect(port, '127.0.0.1').on('error', () => {})
+  await once(stalled, 'connect')
+  stalled.write(Buffer.from([0x16, 0x03, 0x01])) // the start of a ClientHello, then nothing
+  const handshaken = tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false }).on('error', () => {})
+  await once(handshaken, 'secureConnect')
+  t.teardown(() => { stalled.destroy(); handshaken.destroy() })
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const began = performance.now()
+  await emulator.close()
+  const ms = Math.round(performance.now() - began)
+  t.ok(ms < 4000, `closed at once, not after the 30 s grace (${ms} ms)`)
 })
