@@ -41,17 +41,28 @@ function serializeOrigin (entry: string): string {
 }
 
 /**
- * What a browser sends as Origin (RFC 6454 §7): `scheme://host[:port]` with nothing after it, or
- * `null` (file:// pages, sandboxed frames). Anything else did not come from a browser's page.
+ * Whether `origin` is what a browser sends as Origin: `null` (file:// pages, sandboxed frames), or
+ * `scheme://host[:port]` exactly as the WHATWG URL parser serializes it (RFC 6454 §6.2): lowercase
+ * scheme and host, an IDN in punycode, a valid IP, no default port and no port 0, nothing after
+ * it. An uppercase scheme, a raw UTF-8 host, `:99999` or `http://[::1` did not come from a page.
  */
-const SENT_ORIGIN = /^(?:null|[a-z][a-z0-9+.-]*:\/\/[^\s/?#@\\]+)$/
+function isSentOrigin (origin: string): boolean {
+  if (origin === 'null') return true
+  let url: URL
+  try {
+    url = new URL(origin)
+  } catch {
+    return false
+  }
+  return url.host !== '' && url.port !== '0' && `${url.protocol}//${url.host}` === origin
+}
 
 /**
  * Whether a page of this origin may read the emulated API's answers. `*` covers every origin a
  * browser can send, and is never echoed for a malformed one.
  */
 export function apiOriginAllowed (policy: CorsPolicy, origin: string): boolean {
-  return policy.origins.has(origin) || (policy.anyOrigin && SENT_ORIGIN.test(origin))
+  return policy.origins.has(origin) || (policy.anyOrigin && isSentOrigin(origin))
 }
 
 /**

@@ -40,7 +40,14 @@ t.test('the API takes any origin under *, the listed ones otherwise', async (t) 
   for (const origin of ['https://app.test', 'http://[::1]:5173', 'chrome-extension://abcdef', 'http://127.0.0.1:8080']) {
     t.ok(apiOriginAllowed(parseCorsOrigins('*'), origin), `* covers ${origin}`)
   }
-  for (const origin of ['not a url', 'http://a.test/path', 'http://a.test?x', 'http://user@a.test', 'NULL', '', 'http://', 'a.test', 'http://a.test\\x']) {
+  for (const origin of ['https://xn--bcher-kva.example', 'http://example.com.', 'http://example.com:65535', 'https://1.2.3.4', 'http://[fe80::1]:8080']) {
+    t.ok(apiOriginAllowed(parseCorsOrigins('*'), origin), `* covers ${origin}`)
+  }
+  for (const origin of ['not a url', 'http://a.test/path', 'http://a.test?x', 'http://user@a.test', 'NULL', '', 'http://', 'a.test', 'http://a.test\\x',
+    // Not as a browser serializes an origin: scheme or host case, raw UTF-8, a default, empty, 0 or
+    // out-of-range port, a leading zero, a bad IPv4 or IPv6 literal, a zone id, a percent-escape.
+    'HTTP://localhost:5173', 'http://EXAMPLE.com', 'http://b\u00c3\u00bccher.example', 'http://example.com:80', 'https://example.com:443', 'http://example.com:',
+    'http://example.com:0', 'http://example.com:99999', 'http://example.com:080', 'https://999.1.1.1', 'http://[::1', 'http://[fe80::1%25eth0]', 'http://ex%41mple.com', 'http://a b']) {
     t.notOk(apiOriginAllowed(parseCorsOrigins('*'), origin), `* does not echo the malformed Origin ${JSON.stringify(origin)}`)
   }
 })
