@@ -46,6 +46,29 @@ t.test('a body sent to a route that takes none is a 400, and changes nothing', a
   t.equal((await app.inject({ method: 'POST', url: '/_emulator/reset?project_id=team-b' })).statusCode, 200, 'without a body the reset is done')
 })
 
+t.test('no bytes is no body whatever Content-Type says; a body of any type on a route that takes none is the same 400', async (t) => {
+  const app = await seeded(t)
+  // What curl -d '' and client libraries that set Content-Type on every call send.
+  const bodiless = (await app.inject({ method: 'POST', url: '/_emulator/reset?project_id=none' })).json()
+  for (const type of ['application/json', 'text/plain', 'application/x-www-form-urlencoded']) {
+    const reset = await app.inject({ method: 'POST', url: '/_emulator/reset?project_id=none', payload: '', headers: { 'content-type': type } })
+    t.same([reset.statusCode, reset.json()], [200, bodiless], `an empty ${type} body: the reset is done`)
+    const deleted = await app.inject({ method: 'DELETE', url: '/_emulator/requests?project_id=none', payload: '', headers: { 'content-type': type } })
+    t.same([deleted.statusCode, deleted.json()], [200, { count: 0 }], `an empty ${type} body: the delete is done`)
+  }
+  const noLength = await app.inject({ method: 'POST', url: '/_emulator/reset?project_id=none', headers: { 'content-type': 'text/plain' } })
+  t.equal(noLength.statusCode, 200, 'neither Content-Length nor Transfer-Encoding: no body (RFC 9112 §6.3)')
+  assertError(t, await app.inject({ method: 'POST', url: '/_emulator/transactions', payload: '', headers: { 'content-type': 'application/json' } }),
+    400, 'WKS.0001', 'Invalid request body: field (body) must be object.')
+
+  const msg = 'Invalid request body: this route takes no body; its parameters go in the query string.'
+  assertError(t, await app.inject({ method: 'DELETE', url: '/_emulator/faults', payload: 'id=kept', headers: { 'content-type': 'text/plain' } }), 400, 'WKS.0001', msg)
+  assertError(t, await app.inject({ method: 'DELETE', url: '/_emulator/clock', payload: 'not json', headers: { 'content-type': 'application/json' } }), 400, 'WKS.0001', msg)
+  assertError(t, await app.inject({ method: 'POST', url: '/_emulator/reset', payload: 'project_id=team-b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 400, 'WKS.0001', msg)
+  t.equal((await app.inject({ url: '/_emulator/transactions/team-b/added' })).statusCode, 200, 'the record is still there')
+  t.same((await app.inject({ url: '/_emulator/faults' })).json().faults.map((f: { id: string }) => f.id), ['kept'], 'the rule too')
+})
+
 t.test('numbers out of range are a 400 naming the parameter, never a 500', async (t) => {
   const app = await seeded(t)
   for (const value of ['1e20', '9223372036854775807', '1000000001', 'Infinity']) {
@@ -103,7 +126,7 @@ t.test('bodies are decoded as their charset says, or refused; what is stored rea
 
   const invalid = Buffer.concat([Buffer.from('{"project_id":"cs","transaction_id":"bad","username":"'), Buffer.from([0xff]), Buffer.from('"}')])
   assertError(t, await post('application/json', invalid), 400, 'WKS.0001', 'Invalid request body: not valid utf-8.')
-  assertError(t, await post('application/json; charset=iso-8859-1', latin1.subarray(0, 0)), 400, 'WKS.0001', 'Invalid request body: not valid JSON.')
+  assertError(t, await post('application/json; charset=iso-8859-1', latin1.subarray(0, 0)), 400, 'WKS.0001', 'Invalid request body: field (body) must be object.')
   assertError(t, await post('application/json; charset=utf-8', latin1), 400, 'WKS.0001', 'Invalid request body: not valid utf-8.')
   assertError(t, await post('application/json; charset=x-klingon', utf8), 415, 'WKS.0001', 'Unsupported charset x-klingon: send the body as UTF-8.')
   const rule = Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","action":{"status":500}}')])

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { Config } from '../../config.js'
-import { errors } from '../../errors.js'
 import { NoQuerySchema } from '../../schemas/control.js'
 import type { Metrics } from '../../metrics/metrics.js'
 import type { EmulatorState } from '../../emulator-state.js'
@@ -47,18 +46,6 @@ function strictQueryStrings (app: FastifyInstance): void {
   })
 }
 
-/**
- * For the same reason, a route without a body schema takes no body: `POST /_emulator/reset` with
- * `{"project_id": …}` would otherwise reset every project while the caller meant one.
- */
-function noStrayBodies (app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
-    if (request.body !== undefined && request.routeOptions.schema?.body === undefined) {
-      throw errors.invalidBody('this route takes no body; its parameters go in the query string')
-    }
-  })
-}
-
 /** Batches of records are larger than anything the emulated API receives. */
 export const CONTROL_BODY_LIMIT = 8 * 1024 * 1024
 
@@ -66,7 +53,6 @@ export const CONTROL_BODY_LIMIT = 8 * 1024 * 1024
 export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app, { state, adminToken, auth, resetAuth, metrics, drift }) => {
   installAdminAuth(app, adminToken)
   strictQueryStrings(app)
-  noStrayBodies(app)
   installJsonBodies(app)
   await app.register(healthRoute, { countTransactions: () => state.transactions.count(), countFaults: () => state.faults.count(), auth })
   await app.register(openapiRoute)

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors } from '../../errors.js'
 
 /** The charset parameter of a Content-Type (RFC 9110 §8.3.2), lower-cased; undefined when absent. */
@@ -29,19 +29,41 @@ export function decodeBody (body: Buffer, contentType: string | undefined): stri
   }
 }
 
-/** Control-plane JSON bodies: decoded as declared, then parsed by Fastify's own (prototype-poisoning-safe) JSON parser. */
+/**
+ * A route without a body schema takes no body: `POST /_emulator/reset` with `{"project_id": …}`
+ * would otherwise reset every project while the caller meant one.
+ */
+const takesBody = (request: FastifyRequest): boolean => request.routeOptions.schema?.body !== undefined
+const noBodyTaken = () => errors.invalidBody('this route takes no body; its parameters go in the query string')
+
+/**
+ * Control-plane bodies: JSON, decoded as declared, then parsed by Fastify's own
+ * (prototype-poisoning-safe) JSON parser. No bytes is no body, whatever Content-Type says: client
+ * libraries and `curl -d ''` send one on every POST, and a reset or a delete must not be refused
+ * for it. A body on a route that takes none says so, in any type; any other type is a 415.
+ */
 export function installJsonBodies (app: FastifyInstance): void {
   // Every control-plane body is JSON: a text/plain one is refused by its type (415), not read as a string.
   app.removeContentTypeParser('text/plain')
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer
+    if (bytes.length === 0) { done(null, undefined); return }
+    if (!takesBody(request)) { done(noBodyTaken(), undefined); return }
     let text: string
     try {
-      text = decodeBody(body as Buffer, request.headers['content-type'])
+      text = decodeBody(bytes, request.headers['content-type'])
     } catch (err) {
       done(err as Error, undefined)
       return
     }
     parseJson(request, text, done)
+  })
+  // Any other type, or none, is decided on the headers alone: refused bodies are never read.
+  // Neither Content-Length nor Transfer-Encoding is no body too (RFC 9112 §6.3).
+  app.addContentTypeParser('*', (request, _payload, done) => {
+    const { 'content-length': length, 'transfer-encoding': encoding } = request.headers
+    if (length === '0' || (length === undefined && encoding === undefined)) { done(null, undefined); return }
+    done(takesBody(request) ? errors.unsupportedMediaType() : noBodyTaken(), undefined)
   })
 }
