@@ -118,7 +118,10 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv = {}): Reado
     if (value !== undefined && value !== '') raw[key] = convert(key, value, name)
   }
   if (env.WKS_EMULATOR_CREDENTIALS) raw.credentialsJson = env.WKS_EMULATOR_CREDENTIALS
-  if (env.WKS_EMULATOR_NO_FIXTURES === 'true' || env.WKS_EMULATOR_NO_FIXTURES === '1') raw.fixtures = false
+  // Read as the other switches are (prefer's schema is a plain boolean): a value that is neither true
+  // nor false is refused, not silently taken to mean "seed the fixtures".
+  const noFixtures = env.WKS_EMULATOR_NO_FIXTURES
+  if (noFixtures !== undefined && noFixtures !== '' && convert('prefer', noFixtures, 'WKS_EMULATOR_NO_FIXTURES') === true) raw.fixtures = false
   if (env.WKS_EMULATOR_PREFER !== undefined) raw.prefer = convert('prefer', env.WKS_EMULATOR_PREFER, 'WKS_EMULATOR_PREFER')
   if (env.WKS_EMULATOR_FAST_PATH !== undefined) raw.fastPath = convert('fastPath', env.WKS_EMULATOR_FAST_PATH, 'WKS_EMULATOR_FAST_PATH')
   if (env.WKS_EMULATOR_RECORD !== undefined) raw.record = convert('record', env.WKS_EMULATOR_RECORD, 'WKS_EMULATOR_RECORD')

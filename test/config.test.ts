@@ -42,6 +42,14 @@ t.test('--no-fast-path and WKS_EMULATOR_FAST_PATH=0 turn the fast path off', asy
   t.match(helpText(), '--no-fast-path')
 })
 
+t.test('WKS_EMULATOR_NO_FIXTURES is read like the other switches, and a bad value is refused', async (t) => {
+  for (const value of ['1', 'true', 'TRUE']) t.equal(parseConfig([], { WKS_EMULATOR_NO_FIXTURES: value }).fixtures, false, value)
+  for (const value of ['0', 'false', '']) t.equal(parseConfig([], { WKS_EMULATOR_NO_FIXTURES: value }).fixtures, BUNDLED_FIXTURES, JSON.stringify(value))
+  for (const value of ['yes', 'on', '2']) {
+    t.throws(() => parseConfig([], { WKS_EMULATOR_NO_FIXTURES: value }), new ConfigError(`invalid WKS_EMULATOR_NO_FIXTURES ${JSON.stringify(value)}: expected true or false`), value)
+  }
+})
+
 t.test('credentials: a file by flag, the JSON itself by WKS_EMULATOR_CREDENTIALS', async (t) => {
   const config = parseConfig(['--credentials', 'c.json'], { WKS_EMULATOR_CREDENTIALS: '{"tokens":[]}' })
   t.equal(config.credentials, 'c.json')
