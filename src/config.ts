@@ -217,10 +217,12 @@ const DNS_NAME = /^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A
 const isDnsName = (name: string): boolean => name.length <= 253 && DNS_NAME.test(name) && !/(?:^|\.)\d+$/.test(name)
 
 export function helpText (): string {
+  // As wide as the longest variable, so every description starts in one column.
+  const width = Math.max(...FLAGS.map(({ env }) => env.length))
   const rows = FLAGS.map(({ key, flag, env }) => {
     const schema: TSchema = ConfigSchema.properties[key]
     const def = schema.default === undefined ? '' : ` (default ${key === 'fixtures' ? 'fixtures/' : schema.default})`
-    return `  --${flag.padEnd(22)} ${env.padEnd(34)} ${schema.description}${acceptedValues(schema)}${def}`
+    return `  --${flag.padEnd(22)} ${env.padEnd(width)} ${schema.description}${acceptedValues(schema)}${def}`
   })
   return [
     'Usage: wks-emulator [flags]',
@@ -229,11 +231,11 @@ export function helpText (): string {
     'Every flag can also be set by the environment variable beside it; a flag wins.',
     '',
     ...rows,
-    `  ${'--no-fixtures'.padEnd(24)} ${'WKS_EMULATOR_NO_FIXTURES=1'.padEnd(34)} Start with no seeded data.`,
-    `  ${'--no-prefer'.padEnd(24)} ${'WKS_EMULATOR_PREFER=false'.padEnd(34)} Ignore Prefer: code=/delay= headers.`,
-    `  ${'--no-fast-path'.padEnd(24)} ${'WKS_EMULATOR_FAST_PATH=0'.padEnd(34)} Send every request through Fastify (for comparing; same answers, slower).`,
-    `  ${'--record'.padEnd(24)} ${'WKS_EMULATOR_RECORD=true'.padEnd(34)} With proxy: store every upstream 200 as a run-time change.`,
-    `  ${' '.repeat(24)} ${'WKS_EMULATOR_CREDENTIALS'.padEnd(34)} The credentials JSON itself, instead of a file.`,
+    `  ${'--no-fixtures'.padEnd(24)} ${'WKS_EMULATOR_NO_FIXTURES=1'.padEnd(width)} Start with no seeded data.`,
+    `  ${'--no-prefer'.padEnd(24)} ${'WKS_EMULATOR_PREFER=false'.padEnd(width)} Ignore Prefer: code=/delay= headers.`,
+    `  ${'--no-fast-path'.padEnd(24)} ${'WKS_EMULATOR_FAST_PATH=0'.padEnd(width)} Send every request through Fastify (for comparing; same answers, slower).`,
+    `  ${'--record'.padEnd(24)} ${'WKS_EMULATOR_RECORD=true'.padEnd(width)} With proxy: store every upstream 200 as a run-time change.`,
+    `  ${' '.repeat(24)} ${'WKS_EMULATOR_CREDENTIALS'.padEnd(width)} The credentials JSON itself, instead of a file.`,
     `  ${'--version'.padEnd(24)} Print the version.`,
     `  ${'--help'.padEnd(24)} Show this text.`,
     '',
