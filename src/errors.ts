@@ -50,6 +50,8 @@ export const errors = {
   /** A control-plane body in a charset no decoder knows (RFC 9110 §15.5.16). */
   unsupportedMediaType: () => new CloudError(415, 'WKS.0001', 'Unsupported Content-Type: send the body as application/json.'),
   unsupportedCharset: (charset: string) => new CloudError(415, 'WKS.0001', `Unsupported charset ${charset}: send the body as UTF-8.`),
+  /** A control-plane body in a content coding the emulator does not decode (RFC 9110 §8.4). */
+  unsupportedContentEncoding: (coding: string) => new CloudError(415, 'WKS.0001', `Unsupported Content-Encoding ${coding}: send the body uncompressed.`),
   transactionNotFound: (projectId: string, transactionId: string) =>
     new CloudError(400, 'WKS.0001', `Transaction ${transactionId} not found in project ${projectId}.`),
   /** Control-plane lookups of something that is not there. */

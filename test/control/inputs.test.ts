@@ -2,6 +2,7 @@ import t, { type Test } from 'tap'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import type { FastifyInstance } from 'fastify'
 import { AdminClient } from '../../src/admin-client.js'
 import { assertError, build, DOC_PROJECT, DOC_TRANSACTION, stagesUrl, TOKEN } from '../helper.js'
@@ -67,6 +68,18 @@ t.test('no bytes is no body whatever Content-Type says; a body of any type on a 
   assertError(t, await app.inject({ method: 'POST', url: '/_emulator/reset', payload: 'project_id=team-b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 400, 'WKS.0001', msg)
   t.equal((await app.inject({ url: '/_emulator/transactions/team-b/added' })).statusCode, 200, 'the record is still there')
   t.same((await app.inject({ url: '/_emulator/faults' })).json().faults.map((f: { id: string }) => f.id), ['kept'], 'the rule too')
+})
+
+t.test('a body in a content coding is a 415 naming it, and nothing is stored', async (t) => {
+  const app = await build(t, { fixtures: false })
+  const record = JSON.stringify({ project_id: 'coded', transaction_id: 'a' })
+  const post = (encoding: string, payload: Buffer | string) => app.inject({ method: 'POST', url: '/_emulator/transactions', payload, headers: { 'content-type': 'application/json', 'content-encoding': encoding } })
+  // Read as text, a gzip body was refused as bad UTF-8, and a plain one labelled gzip was stored.
+  assertError(t, await post('gzip', gzipSync(record)), 415, 'WKS.0001', 'Unsupported Content-Encoding gzip: send the body uncompressed.')
+  assertError(t, await post('GZip', record), 415, 'WKS.0001', 'Unsupported Content-Encoding gzip: send the body uncompressed.')
+  assertError(t, await post('br', record), 415, 'WKS.0001', 'Unsupported Content-Encoding br: send the body uncompressed.')
+  t.equal((await app.inject({ url: '/_emulator/transactions/coded/a' })).statusCode, 404, 'nothing stored')
+  t.equal((await post('identity', record)).statusCode, 201, 'identity is no coding')
 })
 
 t.test('numbers out of range are a 400 naming the parameter, never a 500', async (t) => {

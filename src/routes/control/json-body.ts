@@ -30,6 +30,16 @@ export function decodeBody (body: Buffer, contentType: string | undefined): stri
 }
 
 /**
+ * Bodies are read as sent, so one in a content coding (RFC 9110 §8.4) is refused with a 415 naming
+ * it: decoded as text, a gzip body was refused as bad UTF-8, and an uncompressed one labelled gzip
+ * was stored as if the label were not there.
+ */
+function refuseContentCoding (header: string | undefined): void {
+  const coding = header?.trim().toLowerCase() ?? ''
+  if (coding !== '' && coding !== 'identity') throw errors.unsupportedContentEncoding(coding)
+}
+
+/**
  * A route without a body schema takes no body: `POST /_emulator/reset` with `{"project_id": …}`
  * would otherwise reset every project while the caller meant one.
  */
@@ -52,6 +62,7 @@ export function installJsonBodies (app: FastifyInstance): void {
     if (!takesBody(request)) { done(noBodyTaken(), undefined); return }
     let text: string
     try {
+      refuseContentCoding(request.headers['content-encoding'])
       text = decodeBody(bytes, request.headers['content-type'])
     } catch (err) {
       done(err as Error, undefined)
