@@ -1,14 +1,10 @@
 import t from 'tap'
 import { DOC_PROJECT, DOC_TRANSACTION } from '../helper.js'
 import { launchChromium } from './chromium.js'
-import { control, lookup, openPage, screenshot, startEmulator } from './dashboard.js'
+import { control, lookup, openLiveJournal, openPage, screenshot, startEmulator } from './dashboard.js'
 
 t.test('requests sent to the API appear in the live journal within 1 s, newest first', async (t) => {
-  const base = await startEmulator(t)
-  const browser = await launchChromium(t)
-  const page = await openPage(browser)
-  await page.goto(`${base}/_emulator/ui`)
-  await page.locator('.live-live').waitFor()
+  const { base, page } = await openLiveJournal(t)
   const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime)
   t.comment(`first contentful paint: ${paint?.toFixed(0)} ms`)
 
@@ -78,11 +74,7 @@ t.test('clicking a row opens its transaction; the dashboard fits a narrow window
 })
 
 t.test('a busier journal: faults, refusals and errors side by side', async (t) => {
-  const base = await startEmulator(t)
-  const browser = await launchChromium(t)
-  const page = await openPage(browser)
-  await page.goto(`${base}/_emulator/ui`)
-  await page.locator('.live-live').waitFor()
+  const { base, page } = await openLiveJournal(t)
   t.equal((await control(base, 'POST', '/_emulator/faults', { id: 'flaky-connect', match: { transaction_id: 'c7a1e9d2-5b3f-4e8a-a6c4-9f2d1b0e7c33' }, action: { status: 503 }, times: 2 })).status, 201)
   t.equal((await control(base, 'PUT', '/_emulator/rate-limits', { api: { limit: 1000, window: '1 second' } })).status, 200)
   t.equal((await control(base, 'PUT', '/_emulator/rate-limits?project_id=0c9e2b8f71d34a6e9b5f4d3c2a1e0f9d', { user: { limit: 100, window: '1 minute' } })).status, 200)

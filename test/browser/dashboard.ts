@@ -4,6 +4,7 @@ import type { Test } from 'tap'
 import type { Browser, Page } from 'playwright-core'
 import type { Config } from '../../src/config.js'
 import { build, stagesUrl, TOKEN } from '../helper.js'
+import { launchChromium } from './chromium.js'
 
 /**
  * Where the browser tests save their screenshots: a git-ignored folder, or the committed
@@ -25,6 +26,15 @@ export async function openPage (browser: Browser, width = 1280, height = 800): P
   const page = await browser.newPage({ viewport: { width, height } })
   page.setDefaultTimeout(5000)
   return page
+}
+
+/** A default emulator and its dashboard open in Chromium on the live journal, its stream connected. */
+export async function openLiveJournal (t: Test): Promise<{ base: string, page: Page }> {
+  const base = await startEmulator(t)
+  const page = await openPage(await launchChromium(t))
+  await page.goto(`${base}/_emulator/ui`)
+  await page.locator('.live-live').waitFor()
+  return { base, page }
 }
 
 export async function screenshot (page: Page, name: string): Promise<void> {
