@@ -2,6 +2,7 @@ import type { Server as HttpsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import { errors } from '../errors.js'
 import { rawErrorResponse } from './error-handler.js'
+import { closeWhenIdle } from './silent-connections.js'
 
 /** The first byte of every TLS connection: a handshake record (RFC 8446 §5.1, ContentType 22). */
 const TLS_HANDSHAKE = 0x16
@@ -22,31 +23,26 @@ export const FIRST_BYTE_TIMEOUT_MS = 120_000
 export function answerPlainHttp (server: HttpsServer): void {
   const takeOver = server.listeners('connection') as Array<(socket: Socket) => void>
   server.removeAllListeners('connection')
-  const silent = new Set<Socket>()
-  // Keyed by the peer's address and port, which the TLS socket made over a raw one shares with it.
-  const handshaking = new Map<string, Socket>()
+  // The raw socket until its TLS session is up (then the HTTP layer has the TLS socket), keyed by
+  // the peer's address and port, which the TLS socket made over a raw one shares with it.
+  const handshaking = new Map<string, () => void>()
   const peerOf = (socket: Socket): string => `${socket.remoteAddress}:${socket.remotePort}`
-  server.on('secureConnection', (socket: Socket) => handshaking.delete(peerOf(socket)))
-  const closeIdle = server.closeIdleConnections.bind(server)
-  server.closeIdleConnections = () => {
-    for (const socket of silent) socket.destroy()
-    for (const socket of handshaking.values()) socket.destroy()
-    closeIdle()
-  }
+  server.on('secureConnection', (socket: Socket) => handshaking.get(peerOf(socket))?.())
   server.on('connection', (socket: Socket) => {
-    silent.add(socket)
+    // Idle while silent or mid-handshake; busy once answered here or handed to the HTTP layer.
+    let busy = false
+    closeWhenIdle(server, socket, () => !busy)
     // Until the TLS server takes the socket, nothing else listens for its errors: a client that
     // resets the connection before its first byte (or while its 400 is written) would otherwise
     // throw ECONNRESET out of the process. There is nobody left to answer, so it is only closed.
     const gone = (): void => { socket.destroy() }
     socket.on('error', gone)
     socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy())
-    socket.once('close', () => silent.delete(socket))
     socket.once('data', (chunk: Buffer) => {
-      silent.delete(socket)
       socket.setTimeout(0)
       socket.pause()
       if (chunk[0] !== TLS_HANDSHAKE) {
+        busy = true
         socket.end(rawErrorResponse(errors.plainHttpToTls()))
         socket.destroySoon()
         return
@@ -54,8 +50,9 @@ export function answerPlainHttp (server: HttpsServer): void {
       socket.unshift(chunk)
       socket.off('error', gone)
       const peer = peerOf(socket)
-      handshaking.set(peer, socket)
-      socket.once('close', () => { if (handshaking.get(peer) === socket) handshaking.delete(peer) })
+      const secure = (): void => { busy = true; handshaking.delete(peer) }
+      handshaking.set(peer, secure)
+      socket.once('close', () => { if (handshaking.get(peer) === secure) handshaking.delete(peer) })
       for (const listener of takeOver) listener.call(server, socket)
     })
   })
