@@ -5,9 +5,10 @@
 // the package's programmatic API.
 import { build } from 'esbuild'
 
-await build({
-  entryPoints: ['src/server.ts'],
-  outfile: 'dist/server.js',
+// The Docker HEALTHCHECK's script keeps its published path, dist/healthcheck.js, whatever folder its source sits in.
+for (const [entry, outfile] of [['src/server.ts', 'dist/server.js'], ['src/cli/healthcheck.ts', 'dist/healthcheck.js']]) await build({
+  entryPoints: [entry],
+  outfile,
   allowOverwrite: true,
   bundle: true,
   platform: 'node',

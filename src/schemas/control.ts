@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { AUTH_MODES } from '../config.js'
+import { AUTH_MODES } from './auth-mode.js'
 import { stringEnum } from './string-enum.js'
 import { BizTypeSchema, ProjectIdSchema, TransactionIdSchema, TransactionRecordSchema } from './access-stages.js'
 import { FaultRuleViewSchema } from './faults.js'

@@ -4,6 +4,7 @@ import { LatencySchema } from './latency.js'
 import { stringEnum } from './string-enum.js'
 
 export const FAULT_KINDS = ['error', 'delay', 'reset', 'malformed', 'hang', 'dribble'] as const
+export type FaultKind = typeof FAULT_KINDS[number]
 /** No fault keeps a connection longer than this, whatever a rule asks. */
 export const MAX_FAULT_MS = 300_000
 

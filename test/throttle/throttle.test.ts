@@ -1,10 +1,10 @@
 import t from 'tap'
-import { fixedClock } from '../../src/clock/clock.js'
-import { createMemoryCounters } from '../../src/throttle/counter.js'
-import { parseRateLimitFlag, type PolicySet } from '../../src/throttle/policies.js'
-import { createThrottle, throttleCall, userOf } from '../../src/throttle/throttle.js'
-import { rateLimitHeaders, wantsDebug } from '../../src/throttle/view.js'
-import { ConfigError } from '../../src/config.js'
+import { fixedClock } from '../../src/store/clock.js'
+import { createMemoryCounters } from '../../src/api/throttle/counter.js'
+import { parseRateLimitFlag, type PolicySet } from '../../src/api/throttle/policies.js'
+import { createThrottle, throttleCall, userOf } from '../../src/api/throttle/throttle.js'
+import { rateLimitHeaders, wantsDebug } from '../../src/api/throttle/view.js'
+import { ConfigError } from '../../src/config/config.js'
 import { errors } from '../../src/errors.js'
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0)
