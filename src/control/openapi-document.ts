@@ -1,4 +1,5 @@
-import type { SwaggerOptions } from '@fastify/swagger'
+import swagger, { type SwaggerOptions } from '@fastify/swagger'
+import type { FastifyInstance } from 'fastify'
 import { VERSION } from '../runtime/version.js'
 
 export const swaggerOptions: SwaggerOptions = {
@@ -22,4 +23,9 @@ export const swaggerOptions: SwaggerOptions = {
       }
     }
   }
+}
+
+/** Collects every route registered after it (the API's and the control plane's) into the served OpenAPI document. */
+export async function installOpenApi (app: FastifyInstance): Promise<void> {
+  await app.register(swagger, swaggerOptions)
 }

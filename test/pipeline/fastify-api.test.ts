@@ -26,11 +26,12 @@ async function bareApp (t: Test, authenticate: Authenticator) {
     throttle: () => undefined,
     decideFault: () => undefined,
     latencyWait: () => 0,
+    findBody: () => undefined,
     journal,
     metrics: createMetrics({ journalSize: () => 0, transactions: () => 0, faultRules: () => 0 }),
-    log: app.log,
-    logRequests: false
-  })
+    account: () => {},
+    log: app.log
+  }, '/get')
   installErrorHandling(app)
   await app.register(async (api) => {
     installApiEntrance(api, pipeline)

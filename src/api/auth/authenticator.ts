@@ -1,5 +1,6 @@
 import type { Config } from '../../config/config.js'
 import { loadCredentials } from '../../config/credentials.js'
+import { callerOf } from './caller.js'
 import { allowAll, checkRelaxed } from './relaxed.js'
 import { createStrictAuthenticator } from './strict.js'
 import type { Authenticator } from './types.js'
@@ -12,6 +13,29 @@ export const MAX_SIGNED_BODY = 1024 * 1024
  * `now` is the emulator's clock (epoch ms), which expiry, the X-Sdk-Date window and lockouts read.
  */
 export function createAuthenticator (config: Config, now: () => number = Date.now): Authenticator {
+  return identifying(checkerFor(config, now))
+}
+
+/**
+ * The checker, its accepted verdicts naming the caller: the one place a caller is identified, so
+ * throttling counts what authentication saw (whatever the mode, as the gateway counts callers
+ * whether or not it checks them).
+ */
+function identifying (check: Authenticator): Authenticator {
+  const identified: Authenticator = (request) => {
+    const verdict = check(request)
+    if (verdict.ok) {
+      const caller = callerOf(request.headers)
+      if (caller !== undefined) verdict.caller = caller
+    }
+    return verdict
+  }
+  if (check.reset !== undefined) identified.reset = check.reset
+  if (check.needsBody !== undefined) identified.needsBody = check.needsBody
+  return identified
+}
+
+function checkerFor (config: Config, now: () => number): Authenticator {
   switch (config.auth) {
     case 'off': return allowAll
     case 'relaxed': return checkRelaxed

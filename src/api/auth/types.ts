@@ -15,6 +15,8 @@ export type AuthVerdict = AuthOutcome & {
   detail?: string
   /** The canonical request the emulator computed when a signature did not match (secret header values redacted). */
   canonicalRequest?: string
+  /** Who the call counts against (throttling's `user`): the AK, or `token:` and a hash of the token; set on an accepted call that names one. */
+  caller?: string
 }
 
 export type Authenticator = ((request: AuthRequest) => AuthVerdict) & {

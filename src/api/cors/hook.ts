@@ -1,7 +1,6 @@
 import type { TLSSocket } from 'node:tls'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { decideCors, type CorsDecision } from './decide.js'
-import { ACCESS_STAGES_URL } from '../../runtime/wire/http.js'
 import type { CorsPolicy } from './policy.js'
 
 const decisionFor = (policy: CorsPolicy | undefined, { raw }: FastifyRequest): CorsDecision =>
@@ -17,7 +16,7 @@ const decisionFor = (policy: CorsPolicy | undefined, { raw }: FastifyRequest): C
 export function installCors (app: FastifyInstance, policy: CorsPolicy | undefined): void {
   app.addHook('onRequest', (request, reply, done) => {
     // A preflight is an OPTIONS, never routed to the API's GET.
-    if (request.routeOptions.url === ACCESS_STAGES_URL) { done(); return }
+    if (request.routeOptions.config.pipeline === true) { done(); return }
     const decision = decisionFor(policy, request)
     if (decision.kind === 'answer') {
       if (decision.headers !== undefined) reply.headers(decision.headers)

@@ -27,7 +27,7 @@ export function createDecide ({ cors, authenticate, throttle, decideFault, laten
     if (taken.cors === undefined) taken.cors = apiResponseHeaders(cors, call.headers.origin) ?? null
     taken.auth ??= authenticate(call)
     if (!taken.auth.ok) return taken
-    if (taken.throttle === undefined) taken.throttle = throttle({ projectId: call.key.projectId, headers: call.headers, ip: call.ip }) ?? null
+    if (taken.throttle === undefined) taken.throttle = throttle({ projectId: call.key.projectId, caller: taken.auth.caller, ip: call.ip }) ?? null
     if (taken.throttle?.tripped !== undefined) return taken
     if (taken.fault === undefined) taken.fault = decideFault(call.key, call.headers) ?? null
     taken.latencyMs ??= latencyWait(call.headers)

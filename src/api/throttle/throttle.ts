@@ -1,6 +1,3 @@
-import { hash } from 'node:crypto'
-import type { IncomingHttpHeaders } from 'node:http'
-import { AKSK_AUTHORIZATION } from '../auth/relaxed.js'
 import type { Clock } from '../../store/clock.js'
 import { POLICY_NAMES, type PolicyName, type RateLimits, type RatePolicy } from '../../schemas/rate-limits.js'
 import type { CounterKey, CounterStore } from './counter.js'
@@ -9,7 +6,8 @@ import { hasPolicies, WINDOW_MS, type PolicySet } from './policies.js'
 /** What throttling reads of a request. */
 export interface ThrottleCall {
   projectId?: string
-  headers: IncomingHttpHeaders
+  /** The caller authentication named (the AK, or a hash of the token); uncounted by `user` when absent. */
+  caller?: string
   /** The source address of the connection. */
   ip?: string
 }
@@ -36,38 +34,12 @@ export function scopeOf (set: PolicySet, projectId: string | undefined): { scope
     : { scope: '*', rules: set.global }
 }
 
-// A client sends the same token call after call: its hash is kept for the next call.
-let lastToken = ''
-let lastTokenUser = ''
-function tokenUser (token: string): string {
-  if (token !== lastToken) {
-    lastToken = token
-    lastTokenUser = 'token:' + hash('sha256', token, 'hex').slice(0, 16)
-  }
-  return lastTokenUser
-}
-
-const single = (value: string | string[] | undefined): string | undefined => Array.isArray(value) ? value[0] : value
-
-/**
- * The user a call counts against, as the gateway tells users apart: the AK of an AK/SK signature,
- * or the token (as a hash, so the control plane never shows it). Undefined when the call carries
- * neither; such a call is not counted by a `user` policy.
- */
-export function userOf (headers: IncomingHttpHeaders): string | undefined {
-  const token = single(headers['x-auth-token'])?.trim()
-  if (token) return tokenUser(token)
-  const authorization = single(headers.authorization)
-  const m = authorization === undefined ? null : AKSK_AUTHORIZATION.exec(authorization)
-  return m === null ? undefined : m[1]
-}
-
 export const counterPrefix = (scope: string, policy: PolicyName): string => `${scope}|${policy}|`
 
 function subjectOf (policy: PolicyName, call: ThrottleCall): string | undefined {
   switch (policy) {
     case 'api': return 'api'
-    case 'user': return userOf(call.headers)
+    case 'user': return call.caller
     case 'ip': return call.ip
   }
 }

@@ -1,5 +1,5 @@
 import type { DestinationStream, LoggerOptions } from 'pino'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Config } from '../../config/config.js'
 import { SECRET_HEADERS } from '../wire/http.js'
@@ -33,17 +33,3 @@ export function loggerOptions (config: Config, stream?: DestinationStream): Logg
 
 /** Whether each request gets a log line: at info and below. */
 export const requestsLogged = (level: Config['logLevel']): boolean => ['info', 'debug', 'trace'].includes(level)
-
-/**
- * One line per request of the scope, written when the response is done (Fastify's own two lines
- * are turned off); with `unmatchedOnly` (on the root), only for requests no route matched. The
- * emulated API's lines are written by the pipeline's record().
- */
-export function installRequestLog (scope: FastifyInstance, level: Config['logLevel'], { unmatchedOnly = false } = {}): void {
-  // Below info the hook is not added at all, so a quiet emulator pays nothing per request for it.
-  if (!requestsLogged(level)) return
-  scope.addHook('onResponse', (request, reply, done) => {
-    if (!unmatchedOnly || request.is404) request.log.info({ req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request')
-    done()
-  })
-}
