@@ -7,16 +7,22 @@ import { join, relative } from 'node:path'
  * picked up without being listed anywhere.
  */
 export function docFiles (root: string): string[] {
-  const pages: string[] = []
+  return ['README.md', ...markdownUnder(root, 'docs', (name) => name.endsWith('.md'))]
+}
+
+/** The READMEs of the folders of src/, which say what a folder is for (their links are checked too). */
+export const folderReadmes = (root: string): string[] => markdownUnder(root, 'src', (name) => name === 'README.md')
+
+function markdownUnder (root: string, folder: string, wanted: (name: string) => boolean): string[] {
+  const found: string[] = []
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name)
       if (entry.isDirectory()) walk(path)
-      else if (entry.isFile() && entry.name.endsWith('.md')) pages.push(relative(root, path).split('\\').join('/'))
+      else if (entry.isFile() && wanted(entry.name)) found.push(relative(root, path).split('\\').join('/'))
     }
   }
-  walk(join(root, 'docs'))
+  walk(join(root, folder))
   // Code-unit order, not the locale's: the same on every machine.
-  pages.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  return ['README.md', ...pages]
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }

@@ -2,12 +2,12 @@ import t from 'tap'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { docFiles } from './doc-files.js'
+import { docFiles, folderReadmes } from './doc-files.js'
 
 /*
  * The README stays a page a newcomer reads to the end, and the docs hold together: every relative
- * link of README.md and docs/**\/*.md points at a file that exists and, when it names a heading
- * (`#anchor`), at a heading of that file.
+ * link of README.md, docs/**\/*.md and the folder READMEs of src/ points at a file that exists and,
+ * when it names a heading (`#anchor`), at a heading of that file.
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -56,9 +56,9 @@ t.test(`the README has at most ${README_MAX_LINES} lines`, async (t) => {
   t.ok(lines <= README_MAX_LINES, `README.md has ${lines} lines`)
 })
 
-t.test('every relative link of the README and docs/ points at an existing file and heading', async (t) => {
-  const files = docFiles(ROOT)
-  t.ok(files.length > 1, `${files.length} files: the README and the pages under docs/`)
+t.test('every relative link of the README, docs/ and the folder READMEs points at an existing file and heading', async (t) => {
+  const files = [...docFiles(ROOT), ...folderReadmes(ROOT)]
+  t.ok(files.length > 1, `${files.length} files: the README, the pages under docs/, the folder READMEs`)
   let checked = 0
   for (const file of files) {
     const markdown = readFileSync(join(ROOT, file), 'utf8')
