@@ -17,10 +17,8 @@ import { requestLoggerFactory } from './runtime/logging/request-logger.js'
 import { bufferedStdout } from './runtime/logging/stdout-destination.js'
 import { createEmulatorState } from './api/state.js'
 import { createFaultDecider, createLatencyWait } from './api/faults/decider.js'
-import { parseLatencyFlag } from './api/faults/latency.js'
 import { createThrottle } from './api/throttle/throttle.js'
 import { installCors, withCorsHeaders } from './api/cors/hook.js'
-import { parseCorsOrigins } from './api/cors/policy.js'
 import { installGracefulClose } from './runtime/lifecycle/graceful-close.js'
 import { loadFaultRules } from './api/faults/load.js'
 import { createMetrics } from './runtime/metrics/metrics.js'
@@ -74,7 +72,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   let now: () => number = Date.now
   const authenticate = createAuthenticator(config, () => now())
   const upstreamAuth = loadUpstreamAuth(config)
-  const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
+  const cors = config.corsPolicy
   const tlsFiles = readTlsFiles(config)
 
   // A worker serves the file its primary has claimed for the whole cluster.
@@ -150,7 +148,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     authenticate,
     throttle: createThrottle({ policies: state.rateLimits.policies, counters: state.rateLimits.counters, clock: state.clock }),
     decideFault: createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer }),
-    latencyWait: createLatencyWait(config.latency === undefined ? undefined : parseLatencyFlag(config.latency), state.latencyRng, config.prefer),
+    latencyWait: createLatencyWait(config.latencyDistribution, state.latencyRng, config.prefer),
     journal: state.journal,
     metrics,
     log: app.log,
