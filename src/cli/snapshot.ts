@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import { ConfigError } from '../config/error.js'
-import { readFlags } from '../config/flags.js'
+import { readFlags, type FlagSpec } from '../config/flags.js'
 import { resolveConfig } from '../config/config.js'
 import { createEmulatorState } from '../api/state.js'
 import { ProjectIdSchema } from '../schemas/access-stages.js'
@@ -32,11 +32,12 @@ const checkProject = compileStrict<string>(ProjectIdSchema)
 function parseArgs (command: string, argv: string[]): SnapshotArgs {
   const named: Record<string, string> = {}
   const positional: string[] = []
-  const verb = {
+  const verb: FlagSpec = {
     values: ['db', 'out', 'project-id'],
     positionals: true,
     unknown: (arg: string) => `${command}: unknown argument ${JSON.stringify(arg)} (see ${command} --help)`,
     needsValue: (name: string) => `${command}: --${name} needs a value`,
+    // Every value here names a file or a project: an empty one names none.
     missing: (value: string) => value === '' || value.startsWith('--')
   }
   for (const arg of readFlags(verb, argv)) {

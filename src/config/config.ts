@@ -1,14 +1,14 @@
 import type { TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { ConfigError } from './error.js'
-import { readFlags } from './flags.js'
+import { readFlags, type FlagSpec } from './flags.js'
 import { parseGrammar, type ParsedFlags } from './grammars.js'
 import { resolveConfig } from './resolve.js'
 import { ConfigSchema, describeRule, FLAGS, shown, type Config, type ConfigKey } from './schema.js'
 
 export { ConfigError, resolveConfig }
 export { helpText } from './help.js'
-export { BUNDLED_FIXTURES, LOG_LEVELS, ConfigSchema, FLAGS, type Config, type ConfigKey, type ConfigOptions } from './schema.js'
+export { BUNDLED_FIXTURES, type Config, type ConfigOptions } from './schema.js'
 
 // Checked with TypeBox's Value, which reads the schema as it is: compiling it with Ajv took longer
 // than the rest of start-up before the first request, for a check that runs once.
@@ -16,7 +16,11 @@ export { BUNDLED_FIXTURES, LOG_LEVELS, ConfigSchema, FLAGS, type Config, type Co
 // Whole decimal numbers only: Value.Convert reads `1.5` and `1e3` as 1 and `0x10` as 16.
 const DECIMAL_INTEGER = /^[+-]?\d+$/
 
-/** Flags whose text has a grammar of its own, parsed where it is known whether a flag or a variable gave it. */
+/**
+ * Flags whose text has a grammar of its own, parsed where it is known whether a flag or a variable
+ * gave it. --cors is parsed by resolveConfig, after the TLS checks, and named --cors whatever gave
+ * it: as it always was.
+ */
 const NAMED_GRAMMARS = new Set<ConfigKey>(['rateLimit', 'latency'])
 
 function convert (key: ConfigKey, raw: unknown, source: string, parsed: ParsedFlags): unknown {
@@ -39,7 +43,7 @@ const SWITCHES: Record<string, Partial<Record<ConfigKey, unknown>>> = {
   record: { record: true }
 }
 const BY_FLAG = new Map(FLAGS.map((f) => [f.flag, f]))
-const MAIN_VERB = {
+const MAIN_VERB: FlagSpec = {
   values: FLAGS.map(({ flag }) => flag),
   switches: Object.keys(SWITCHES),
   unknown: unknownArgument,

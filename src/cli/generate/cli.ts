@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress'
 import { ConfigError } from '../../config/error.js'
-import { helpRow, readFlags } from '../../config/flags.js'
+import { helpRow, readFlags, type FlagSpec } from '../../config/flags.js'
 import { GenerateOptionsSchema, type GenerateOptions } from '../../schemas/generate.js'
 import { compileStrict } from '../../schemas/validator.js'
 import { generateRecords } from './records.js'
@@ -31,7 +31,7 @@ export function generateHelp (): string {
 
 const check = compileStrict<GenerateOptions>(GenerateOptionsSchema)
 
-const GENERATE_VERB = {
+const GENERATE_VERB: FlagSpec = {
   values: KEYS,
   // The whole argument is shown: nothing generate takes is a secret.
   unknown: (arg: string) => `generate: unknown argument ${JSON.stringify(arg)} (see generate --help)`,
