@@ -147,3 +147,14 @@ t.test('the lower layers (store with the journal, runtime with metrics, schemas,
   }
   t.same(wrong, [])
 })
+
+t.test('--rate-limit, --latency and --cors are parsed in one module, config/grammars.ts, and nowhere else', async (t) => {
+  const callers: Record<string, string[]> = { parseRateLimitFlag: [], parseLatencyFlag: [], parseCorsOrigins: [] }
+  for (const file of sources(SRC)) {
+    // A call, not the function's own declaration.
+    for (const [, name] of readFileSync(file, 'utf8').matchAll(/(?<!function )\b(parseRateLimitFlag|parseLatencyFlag|parseCorsOrigins)\s*\(/g)) {
+      callers[name].push(relative(SRC, file))
+    }
+  }
+  t.same(callers, { parseRateLimitFlag: ['config/grammars.ts'], parseLatencyFlag: ['config/grammars.ts'], parseCorsOrigins: ['config/grammars.ts'] })
+})

@@ -10,13 +10,12 @@ import { loadFixtures } from '../store/fixtures.js'
 import { createAuthenticator } from './auth/authenticator.js'
 import type { Authenticator } from './auth/types.js'
 import { installCors, withCorsHeaders } from './cors/hook.js'
-import { parseCorsOrigins, type CorsPolicy } from './cors/policy.js'
+import type { CorsPolicy } from './cors/policy.js'
 import { createFastPath, type FastPath } from './entrances/fast-path.js'
 import { installApiEntrance } from './entrances/fastify.js'
 import { registerOperation } from './entrances/fastify-route.js'
 import { handedOver } from './entrances/hand-over.js'
 import { createFaultDecider, createLatencyWait } from './faults/decider.js'
-import { parseLatencyFlag } from './faults/latency.js'
 import { loadFaultRules } from './faults/load.js'
 import { createFindBody } from './lookup/find-body.js'
 import { showUserAccessStages } from './operations/access-stages.js'
@@ -45,7 +44,7 @@ export interface ApiFiles {
 
 /** `now`: the emulator's clock (epoch ms), opened later with the state; the authenticator reads it per request. */
 export function readApiFiles (config: Config, now: () => number): ApiFiles {
-  const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
+  const cors = config.corsPolicy
   return {
     fixtures: config.fixtures === false ? [] : loadFixtures(config.fixtures),
     startupFaults: config.faults === undefined ? [] : loadFaultRules(config.faults),
@@ -81,7 +80,7 @@ export async function installApi (app: FastifyInstance, { config, files, state, 
     authenticate: files.authenticate,
     throttle: createThrottle({ policies: state.rateLimits.policies, counters: state.rateLimits.counters, clock: state.clock }),
     decideFault: createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer }),
-    latencyWait: createLatencyWait(config.latency === undefined ? undefined : parseLatencyFlag(config.latency), state.latencyRng, config.prefer),
+    latencyWait: createLatencyWait(config.latencyDistribution, state.latencyRng, config.prefer),
     findBody,
     forward: forwarding?.forward,
     journal: state.journal,

@@ -12,7 +12,7 @@ import { sharedByProcesses, type Db } from '../store/db.js'
 import { createSettingsStore } from '../store/settings.js'
 import { createTransactionStore } from '../store/transactions.js'
 import { createMemoryCounters, createSqliteCounters } from './throttle/counter.js'
-import { parseRateLimitFlag, type PolicySet } from './throttle/policies.js'
+import type { PolicySet } from './throttle/policies.js'
 import { createRateLimits } from './throttle/rate-limits.js'
 
 export interface StateOptions {
@@ -43,7 +43,7 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
   let latencyRandom = latencyRngFor(config.seed)
   const latencyRng: Rng = () => latencyRandom()
 
-  const startPolicies: PolicySet = { global: config.rateLimit === undefined ? {} : parseRateLimitFlag(config.rateLimit), projects: {} }
+  const startPolicies: PolicySet = { global: config.rateLimitPolicies ?? {}, projects: {} }
   const settings = createSettingsStore(db, { clockOffsetMs: config.clockOffset, rateLimits: startPolicies })
   const clock = createClock(() => settings.get('clockOffsetMs'), hostClock)
   // Workers of one file count calls in it, so a limit holds for the cluster; one process counts in memory.

@@ -1,7 +1,9 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
-import { ConfigError, resolveConfig } from '../config/config.js'
+import { ConfigError } from '../config/error.js'
+import { readFlags, type FlagSpec } from '../config/flags.js'
+import { resolveConfig } from '../config/config.js'
 import { createEmulatorState } from '../api/state.js'
 import { ProjectIdSchema } from '../schemas/access-stages.js'
 import { compileStrict } from '../schemas/validator.js'
@@ -30,16 +32,17 @@ const checkProject = compileStrict<string>(ProjectIdSchema)
 function parseArgs (command: string, argv: string[]): SnapshotArgs {
   const named: Record<string, string> = {}
   const positional: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const match = /^--(db|out|project-id)(?:=(.*))?$/s.exec(argv[i])
-    if (match === null) {
-      if (argv[i].startsWith('--')) throw new ConfigError(`${command}: unknown argument ${JSON.stringify(argv[i])} (see ${command} --help)`)
-      positional.push(argv[i])
-      continue
-    }
-    const value = match[2] ?? argv[++i]
-    if (value === undefined || value === '' || value.startsWith('--')) throw new ConfigError(`${command}: --${match[1]} needs a value`)
-    named[match[1]] = value
+  const verb: FlagSpec = {
+    values: ['db', 'out', 'project-id'],
+    positionals: true,
+    unknown: (arg: string) => `${command}: unknown argument ${JSON.stringify(arg)} (see ${command} --help)`,
+    needsValue: (name: string) => `${command}: --${name} needs a value`,
+    // Every value here names a file or a project: an empty one names none.
+    missing: (value: string) => value === '' || value.startsWith('--')
+  }
+  for (const arg of readFlags(verb, argv)) {
+    if (arg.kind === 'value') named[arg.name] = arg.value
+    else if (arg.kind === 'positional') positional.push(arg.value)
   }
   if (named.db === undefined || named.db === ':memory:') throw new ConfigError(`${command}: --db FILE is required (a database file)`)
   if (named['project-id'] !== undefined && !checkProject(named['project-id'])) throw new ConfigError(`${command}: invalid --project-id: must match ${ProjectIdSchema.pattern}`)

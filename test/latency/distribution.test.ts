@@ -1,5 +1,6 @@
 import t from 'tap'
-import { drawLatency, parseLatencyFlag } from '../../src/api/faults/latency.js'
+import { drawLatency } from '../../src/api/faults/latency.js'
+import { parseLatencyFlag } from '../../src/config/latency-flag.js'
 import { dribbleSpan, dribbleStream, sliceBody } from '../../src/api/faults/dribble.js'
 import { rngFromSeed } from '../../src/runtime/random.js'
 import type { Latency } from '../../src/schemas/latency.js'

@@ -1,8 +1,6 @@
-import { Value } from '@sinclair/typebox/value'
-import { ConfigError } from '../../config/error.js'
 import { rngFromText, type Rng } from '../../runtime/random.js'
 import type { FaultRule } from '../../schemas/faults.js'
-import { LatencySchema, MAX_LATENCY_MS, type Latency } from '../../schemas/latency.js'
+import { latencyProblem, MAX_LATENCY_MS, type Latency } from '../../schemas/latency.js'
 
 /**
  * One delay in whole ms drawn from `latency` with `rng`: a pure function of the two, so the same
@@ -31,46 +29,8 @@ function standardNormal (rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
 }
 
-/**
- * What the schema cannot say about a distribution, as `FIELD RULE` (undefined when there is
- * nothing): a uniform whose `max` is below its `min` is a typo, not a range.
- */
-export const latencyProblem = (latency: Latency): string | undefined =>
-  latency.distribution === 'uniform' && latency.min > latency.max ? `max must be >= min (${latency.min})` : undefined
-
-/** The same for a fault rule's action: the field path from the rule, or undefined. */
+/** latencyProblem for a fault rule's action, with the field path from the rule; undefined when there is none. */
 export const faultRuleProblem = (rule: FaultRule): string | undefined => {
   const problem = rule.action.latency === undefined ? undefined : latencyProblem(rule.action.latency)
   return problem === undefined ? undefined : `action.latency.${problem}`
-}
-
-const PARAM = /^([a-z]+)=(\d+(?:\.\d+)?)$/
-
-/**
- * `--latency` (env WKS_EMULATOR_LATENCY): `fixed:ms=40`, `uniform:min=20,max=80`,
- * `lognormal:median=50,sigma=0.5,cap=2000`, or the same as a JSON object. A ConfigError names
- * `source`, the flag or variable the text came from.
- */
-export function parseLatencyFlag (text: string, source = '--latency'): Latency {
-  const fail = (rule: string): never => { throw new ConfigError(`invalid ${source} ${JSON.stringify(text)}: ${rule}`) }
-  let value: unknown
-  if (text.trim().startsWith('{')) {
-    try { value = JSON.parse(text) } catch { fail('not valid JSON') }
-  } else {
-    const [name, params = ''] = text.split(':', 2)
-    const numbers = new Map<string, number>()
-    for (const part of params.split(',').filter((p) => p.trim() !== '')) {
-      const m = PARAM.exec(part.trim())
-      if (!m) fail(`${JSON.stringify(part)} is not NAME=NUMBER`)
-      if (numbers.has(m![1])) fail(`${m![1]} is given twice`)
-      numbers.set(m![1], Number(m![2]))
-    }
-    value = { ...Object.fromEntries(numbers), distribution: name.trim() }
-  }
-  if (!Value.Check(LatencySchema, value)) {
-    fail('expected fixed:ms=N, uniform:min=N,max=N or lognormal:median=N,sigma=S (each with an optional cap=N, ms up to 300000; sigma up to 4)')
-  }
-  const problem = latencyProblem(value as Latency)
-  if (problem !== undefined) fail(problem)
-  return value as Latency
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../config/config.js'
+import { ConfigError } from '../../config/error.js'
 import { readJsonFile } from '../../config/json-file.js'
 import { faultRuleProblem } from './latency.js'
 import { FaultRuleFileSchema, type FaultRule } from '../../schemas/faults.js'

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress'
-import { ConfigError } from '../../config/config.js'
+import { ConfigError } from '../../config/error.js'
+import { helpRow, readFlags, type FlagSpec } from '../../config/flags.js'
 import { GenerateOptionsSchema, type GenerateOptions } from '../../schemas/generate.js'
 import { compileStrict } from '../../schemas/validator.js'
 import { generateRecords } from './records.js'
@@ -14,7 +15,7 @@ export function generateHelp (): string {
     const schema = GenerateOptionsSchema.properties[key]
     const arg = INTEGER_KEYS.has(key) ? `--${key} ${key === 'count' ? 'N' : key === 'projects' ? 'P' : 'S'}` : `--${key} FILE`
     const def = 'default' in schema ? ` (default ${schema.default})` : ''
-    return `  ${arg.padEnd(18)} ${schema.description}${def}`
+    return helpRow([18], arg, `${schema.description}${def}`)
   })
   return [
     'Usage: wks-emulator generate --count N --projects P --seed S (--out FILE.json | --db FILE.sqlite)',
@@ -23,23 +24,28 @@ export function generateHelp (): string {
     'in eight fails at some phase). Records are streamed, so a million take no more memory than a thousand.',
     '',
     ...rows,
-    '  --help             Show this text.',
+    helpRow([18], '--help', 'Show this text.'),
     ''
   ].join('\n')
 }
 
 const check = compileStrict<GenerateOptions>(GenerateOptionsSchema)
 
+const GENERATE_VERB: FlagSpec = {
+  values: KEYS,
+  // The whole argument is shown: nothing generate takes is a secret.
+  unknown: (arg: string) => `generate: unknown argument ${JSON.stringify(arg)} (see generate --help)`,
+  needsValue: (name: string) => `generate: --${name} needs a value`,
+  missing: (value: string) => value.startsWith('--')
+}
+
 /** Reads `--name value` / `--name=value` pairs into validated options; a mistake is one ConfigError line. */
 export function parseGenerateArgs (argv: string[]): GenerateOptions {
   const raw: Record<string, unknown> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const match = /^--([a-z]+)(?:=(.*))?$/s.exec(argv[i])
-    const key = match?.[1] as Key | undefined
-    if (!match || !key || !KEYS.includes(key)) throw new ConfigError(`generate: unknown argument ${JSON.stringify(argv[i])} (see generate --help)`)
-    const value = match[2] ?? argv[++i]
-    if (value === undefined || value.startsWith('--')) throw new ConfigError(`generate: --${key} needs a value`)
-    raw[key] = INTEGER_KEYS.has(key) && /^\d+$/.test(value) ? Number(value) : value
+  for (const arg of readFlags(GENERATE_VERB, argv)) {
+    if (arg.kind !== 'value') continue
+    const key = arg.name as Key
+    raw[key] = INTEGER_KEYS.has(key) && /^\d+$/.test(arg.value) ? Number(arg.value) : arg.value
   }
   for (const key of INTEGER_KEYS) {
     const { default: fallback, minimum, maximum } = GenerateOptionsSchema.properties[key as 'count']

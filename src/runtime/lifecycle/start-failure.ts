@@ -1,4 +1,4 @@
-import { ConfigError } from '../../config/config.js'
+import { ConfigError } from '../../config/error.js'
 
 /** Exit code of a start-up failure the configuration explains: a flag, a variable or a file it names. */
 export const EXIT_CONFIG = 2
