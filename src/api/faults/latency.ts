@@ -1,7 +1,6 @@
 import { Value } from '@sinclair/typebox/value'
 import { ConfigError } from '../../config/error.js'
 import { rngFromText, type Rng } from '../../runtime/random.js'
-import type { FaultRule } from '../../schemas/faults.js'
 import { LatencySchema, MAX_LATENCY_MS, type Latency } from '../../schemas/latency.js'
 
 /**
@@ -37,12 +36,6 @@ function standardNormal (rng: Rng): number {
  */
 export const latencyProblem = (latency: Latency): string | undefined =>
   latency.distribution === 'uniform' && latency.min > latency.max ? `max must be >= min (${latency.min})` : undefined
-
-/** The same for a fault rule's action: the field path from the rule, or undefined. */
-export const faultRuleProblem = (rule: FaultRule): string | undefined => {
-  const problem = rule.action.latency === undefined ? undefined : latencyProblem(rule.action.latency)
-  return problem === undefined ? undefined : `action.latency.${problem}`
-}
 
 const PARAM = /^([a-z]+)=(\d+(?:\.\d+)?)$/
 
