@@ -1,7 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { CloudError, errorForStatus } from '../../errors.js'
 import type { Rng } from '../../runtime/random.js'
-import type { FaultAction } from '../../schemas/faults.js'
 import type { TransactionKey } from '../../runtime/wire/http.js'
 import { drawLatency } from './latency.js'
 import type { Latency } from '../../schemas/latency.js'
@@ -21,10 +19,6 @@ export function createFaultDecider ({ faults, rng, prefer }: FaultDeciderOptions
   return (key, headers) => (prefer ? preferFault(headers.prefer) : undefined) ?? faults.select(key, headers, rng)
 }
 
-/** Defaults of a dribble rule that names no `chunks` or `over_ms`. */
-export const DRIBBLE_CHUNKS = 5
-export const DRIBBLE_MS = 1000
-
 /** The `--latency` wait of one request in ms (0: none). */
 export type LatencyWait = (headers: IncomingHttpHeaders) => number
 
@@ -35,10 +29,4 @@ export type LatencyWait = (headers: IncomingHttpHeaders) => number
 export function createLatencyWait (latency: Latency | undefined, rng: Rng, prefer: boolean): LatencyWait {
   if (latency === undefined) return () => 0
   return (headers) => prefer && prefersDelay(headers.prefer) ? 0 : drawLatency(latency, rng)
-}
-
-/** The catalogue's answer for the rule's status, with the rule's own code and message where given. */
-export function errorFromAction (action: FaultAction): CloudError {
-  const base = errorForStatus(action.status ?? 500)
-  return new CloudError(base.statusCode, action.error_code ?? base.errorCode, action.error_msg ?? base.message)
 }
