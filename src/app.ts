@@ -16,7 +16,7 @@ import { installRequestLog, loggerOptions, requestsLogged } from './runtime/logg
 import { requestLoggerFactory } from './runtime/logging/request-logger.js'
 import { bufferedStdout } from './runtime/logging/stdout-destination.js'
 import { createEmulatorState } from './api/state.js'
-import { createFaultDecider, createLatencyWait } from './api/faults/decider.js'
+import { createFaultDecider, createLatencyWait } from './api/faults/decide.js'
 import { parseLatencyFlag } from './api/faults/latency.js'
 import { createThrottle } from './api/throttle/throttle.js'
 import { installCors, withCorsHeaders } from './api/cors/hook.js'

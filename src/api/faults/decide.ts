@@ -6,6 +6,9 @@ import type { Latency } from '../../schemas/latency.js'
 import { preferFault, prefersDelay, type FaultDecision } from './select.js'
 import type { FaultStore } from './store.js'
 
+// The two decisions the pipeline takes from this step for each request, before its answer: the
+// fault (if any) and the --latency wait. What they then do to the request is apply.ts's.
+
 export interface FaultDeciderOptions {
   faults: FaultStore
   rng: Rng
