@@ -74,7 +74,7 @@ export function createEmulatorState (db: Db, config: Config, fixtures: readonly 
       for (const rule of faults.rules(projectId)) faults.remove(rule.id!)
     }
     transactions.putMany(records)
-    for (const rule of rules) faults.add(rule)
+    faults.addAll(rules)
   })
 
   return {

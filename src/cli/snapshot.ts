@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream'
 import { ConfigError } from '../config/error.js'
 import { readFlags, type FlagSpec } from '../config/flags.js'
 import { resolveConfig } from '../config/config.js'
+import { FaultRuleError } from '../api/faults/rule-check.js'
 import { createEmulatorState } from '../api/state.js'
 import { ProjectIdSchema } from '../schemas/access-stages.js'
 import { compileStrict } from '../schemas/validator.js'
@@ -115,7 +116,12 @@ export function runImport (argv: string[]): string {
     const others = args.projectId === undefined ? [] : state.faults.rules().filter((r) => r.match?.project_id !== args.projectId)
     const problem = documentProblem(data, args.projectId, others)
     if (problem !== undefined) throw new ConfigError(`import: document ${args.file}: ${problem}`)
-    const counts = state.replace(args.projectId, data.transactions, data.faults)
+    let counts
+    try {
+      counts = state.replace(args.projectId, data.transactions, data.faults)
+    } catch (err) {
+      throw err instanceof FaultRuleError ? new ConfigError(`import: document ${args.file}: ${err.message}`) : err
+    }
     db.pragma('wal_checkpoint(TRUNCATE)')
     return `imported ${counts.transactions} records and ${counts.faults} fault rules into database ${args.db}\n`
   } finally {

@@ -3,8 +3,8 @@ import { errors } from '../errors.js'
 import { CountSchema, FaultIdSchema, FaultListSchema } from '../schemas/control.js'
 import { ErrorBodySchema } from '../schemas/error-body.js'
 import { FaultRuleSchema, FaultRuleViewSchema } from '../schemas/faults.js'
+import { FaultRuleError } from '../api/faults/rule-check.js'
 import type { FaultStore } from '../api/faults/store.js'
-import { faultRuleProblem } from '../api/faults/latency.js'
 
 const TAGS = ['Control plane']
 const ERRORS = { 400: ErrorBodySchema, 401: ErrorBodySchema }
@@ -13,9 +13,13 @@ export const faultsRoutes: FastifyPluginAsyncTypebox<{ faults: FaultStore }> = a
   app.post('/_emulator/faults', {
     schema: { operationId: 'AddFault', summary: 'Add a fault rule (an existing id is replaced, counters reset)', tags: TAGS, body: FaultRuleSchema, response: { 201: FaultRuleViewSchema, ...ERRORS } }
   }, async (request, reply) => {
-    const problem = faultRuleProblem(request.body)
-    if (problem !== undefined) throw errors.invalidBody(`field ${problem}`)
-    return reply.code(201).send(faults.add(request.body))
+    let added
+    try {
+      added = faults.add(request.body)
+    } catch (err) {
+      throw err instanceof FaultRuleError ? errors.invalidBody(err.message) : err
+    }
+    return reply.code(201).send(added)
   })
 
   app.get('/_emulator/faults', {

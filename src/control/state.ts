@@ -8,6 +8,7 @@ import { ErrorBodySchema } from '../schemas/error-body.js'
 import { StateCountsSchema, StateDocumentSchema } from '../schemas/state.js'
 import { exportState } from './snapshot/export.js'
 import { documentProblem } from './snapshot/import.js'
+import { FaultRuleError } from '../api/faults/rule-check.js'
 
 /** A snapshot of a large store (100,000 records is about 40 MB) arrives in one body. */
 export const STATE_BODY_LIMIT = 512 * 1024 * 1024
@@ -46,6 +47,10 @@ export const stateRoutes: FastifyPluginAsyncTypebox<{ state: EmulatorState }> = 
     const others = projectId === undefined ? [] : state.faults.rules().filter((r) => r.match?.project_id !== projectId)
     const problem = documentProblem(doc, projectId, others)
     if (problem !== undefined) throw errors.invalidBody(problem)
-    return state.replace(projectId, doc.transactions, doc.faults)
+    try {
+      return state.replace(projectId, doc.transactions, doc.faults)
+    } catch (err) {
+      throw err instanceof FaultRuleError ? errors.invalidBody(err.message) : err
+    }
   })
 }

@@ -1,14 +1,10 @@
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { MAX_SIGNED_BODY } from '../auth/authenticator.js'
 import { authError, authOutcome } from '../auth/types.js'
 import { errors } from '../../errors.js'
-import { DRIBBLE_CHUNKS, DRIBBLE_MS, errorFromAction } from '../faults/decider.js'
-import { dribbleSpan, dribbleStream } from '../faults/dribble.js'
-import type { FaultDecision } from '../faults/select.js'
-import { MAX_FAULT_MS } from '../../schemas/faults.js'
+import { applyFault, applyLatency, shapeBody, type FaultWire } from '../faults/apply.js'
 import { rateLimitHeaders, wantsDebug } from '../throttle/view.js'
 import { APIG_MODE_HEADER, hasBody } from '../../runtime/wire/http.js'
 import type { Call, Decisions } from '../pipeline/call.js'
@@ -90,24 +86,12 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
     })
   }
 
-  const applyFault = async (request: FastifyRequest, reply: FastifyReply, fault: FaultDecision, latencyMs: number): Promise<void> => {
-    if (fault.kind === 'hang') {
-      reply.hijack()
-      const socket = request.raw.socket
-      hanging.add(socket)
-      const cap = setTimeout(() => socket.destroy(), MAX_FAULT_MS).unref()
-      socket.once('close', () => { clearTimeout(cap); hanging.delete(socket); recordOnce(request, 0, reply.elapsedTime) })
-      return
-    }
-    const wait = Math.min(fault.waitMs + latencyMs, MAX_FAULT_MS)
-    if (wait > 0) await sleep(wait)
-    if (fault.kind === 'error') throw errorFromAction(fault.action)
-    if (fault.kind === 'reset') {
-      reply.hijack()
-      request.raw.socket.destroy()
-      recordOnce(request, 0, reply.elapsedTime)
-    }
-  }
+  // The connection, for the faults that take it from Fastify (hang, reset).
+  const faultWire = (request: FastifyRequest, reply: FastifyReply): FaultWire => ({
+    takeOver: () => { reply.hijack(); return request.raw.socket },
+    recordUnanswered: () => recordOnce(request, 0, reply.elapsedTime),
+    hanging
+  })
 
   /** Decides what is still undecided and applies it: throws a refusal, returns a promise while a fault runs. */
   const decideAndApply = (request: FastifyRequest, reply: FastifyReply, body: Buffer | undefined): Promise<void> | undefined => {
@@ -131,8 +115,7 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
     if (tripped !== undefined) throw errors.rateLimited(tripped.policy, tripped.rule.limit, tripped.rule.window)
     const latencyMs = decisions.latencyMs ?? 0
     if (decisions.fault !== undefined || latencyMs > 0) recordIfAbandoned(request, reply)
-    if (decisions.fault) return applyFault(request, reply, decisions.fault, latencyMs)
-    return latencyMs > 0 ? sleep(latencyMs) : undefined
+    return decisions.fault ? applyFault(decisions.fault, latencyMs, faultWire(request, reply)) : applyLatency(latencyMs)
   }
 
   if (needsBody) {
@@ -166,20 +149,7 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
       reply.header('x-apig-latency', String(Math.round(reply.elapsedTime)))
     }
     const fault = request.decisions?.fault
-    if (!fault || typeof payload !== 'string') { done(null, payload); return }
-    // A 200 whose JSON stops half-way: what a client sees when a proxy cuts a response short.
-    if (fault.kind === 'malformed') {
-      reply.code(200)
-      done(null, payload.slice(0, Math.max(1, Math.floor(payload.length / 2))))
-      return
-    }
-    // A 200 that trickles in over a slow link: the whole body, its length announced, in pieces.
-    if (fault.kind === 'dribble' && reply.statusCode === 200) {
-      reply.header('content-length', Buffer.byteLength(payload))
-      done(null, dribbleStream(payload, fault.action.chunks ?? DRIBBLE_CHUNKS, dribbleSpan(fault.action.over_ms ?? DRIBBLE_MS, reply.elapsedTime)))
-      return
-    }
-    done(null, payload)
+    done(null, fault && typeof payload === 'string' ? shapeBody(fault, payload, reply) : payload)
   })
 
   scope.addHook('onResponse', (request, reply, done) => {

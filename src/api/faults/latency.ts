@@ -1,6 +1,5 @@
 import { rngFromText, type Rng } from '../../runtime/random.js'
-import type { FaultRule } from '../../schemas/faults.js'
-import { latencyProblem, MAX_LATENCY_MS, type Latency } from '../../schemas/latency.js'
+import { MAX_LATENCY_MS, type Latency } from '../../schemas/latency.js'
 
 /**
  * One delay in whole ms drawn from `latency` with `rng`: a pure function of the two, so the same
@@ -27,10 +26,4 @@ function standardNormal (rng: Rng): number {
   const u = 1 - rng() // (0, 1]: the logarithm stays finite
   const v = rng()
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
-}
-
-/** latencyProblem for a fault rule's action, with the field path from the rule; undefined when there is none. */
-export const faultRuleProblem = (rule: FaultRule): string | undefined => {
-  const problem = rule.action.latency === undefined ? undefined : latencyProblem(rule.action.latency)
-  return problem === undefined ? undefined : `action.latency.${problem}`
 }

@@ -1,8 +1,8 @@
 import { ConfigError } from '../../config/error.js'
 import { readJsonFile } from '../../config/json-file.js'
-import { faultRuleProblem } from './latency.js'
 import { FaultRuleFileSchema, type FaultRule } from '../../schemas/faults.js'
 import { checkOnStartup, fieldOf, reportedError, ruleOf } from '../../schemas/validator.js'
+import { faultRuleProblem } from './rule-check.js'
 
 const checkFile = checkOnStartup<{ faults: FaultRule[] } | FaultRule[]>(FaultRuleFileSchema)
 
@@ -15,6 +15,8 @@ export function loadFaultRules (file: string): FaultRule[] {
     throw new ConfigError(`fault rules file ${file}: field ${fieldOf(error) || '(root)'} ${ruleOf(error)}`)
   }
   const rules = Array.isArray(data) ? data : data.faults
+  // The fault store checks the rules added to it; start-up rules are checked here instead, as their
+  // file is read, so that a bad one stops start-up before anything is opened, in words naming the file.
   for (const [i, rule] of rules.entries()) {
     const problem = faultRuleProblem(rule)
     if (problem !== undefined) throw new ConfigError(`fault rules file ${file}: field ${Array.isArray(data) ? '' : 'faults'}[${i}].${problem}`)

@@ -78,10 +78,17 @@ function decide (id: string, action: FaultAction, rng: Rng): FaultDecision {
  * below 1, so rules without chance leave the sequence untouched) until `times` is reached.
  * Pure: the same rules, counters, request and PRNG state always give the same result.
  */
-export function selectFault (req: FaultRequest, rules: readonly RuleState[], rng: Rng): FaultSelection {
+export const selectFault = (req: FaultRequest, rules: readonly RuleState[], rng: Rng): FaultSelection =>
+  selectMatched(rules.filter((state) => matchesRule(state.rule, req)), rng)
+
+/**
+ * selectFault among rules already known to match the request, in order: the store tries each of
+ * its rules once, with the matcher it made when it loaded them, and hands over those that match.
+ */
+export function selectMatched (matching: readonly RuleState[], rng: Rng): FaultSelection {
   const counters: FaultSelection['counters'] = []
-  for (const state of rules) {
-    if (isSpent(state) || !matchesRule(state.rule, req)) continue
+  for (const state of matching) {
+    if (isSpent(state)) continue
     const matched = state.matched + 1
     const passed = matched <= (state.rule.after ?? 0)
     const p = state.rule.probability ?? 1

@@ -1,15 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { sharedByProcesses, type Db } from '../../store/db.js'
 import type { TransactionKey } from '../../runtime/wire/http.js'
-import { errors } from '../../errors.js'
 import type { Rng } from '../../runtime/random.js'
 import type { FaultRule, FaultRuleView } from '../../schemas/faults.js'
-import { isSpent, ruleMatcher, selectFault, type FaultDecision, type FaultRequest, type RuleMatcher, type RuleState } from './select.js'
+import { FaultRuleError, faultRuleProblem } from './rule-check.js'
+import { isSpent, ruleMatcher, selectMatched, type FaultDecision, type FaultRequest, type RuleMatcher, type RuleState } from './select.js'
 
 export const MAX_FAULT_RULES = 1000
 
 type Row = { id: string, rule: string, matched: number, fired: number }
-type CachedRule = { id: string, rule: FaultRule, matches: RuleMatcher }
+/** A rule as cached: its matcher made once, `order` its place among all rules. */
+type CachedRule = { id: string, rule: FaultRule, matches: RuleMatcher, order: number }
 
 /** The rules in order, and indexed by the project they are limited to. */
 interface RuleCache { all: CachedRule[], anyProject: CachedRule[], byProject: Map<string, CachedRule[]> }
@@ -25,9 +26,20 @@ function indexRules (all: CachedRule[]): RuleCache {
   return { all, anyProject, byProject }
 }
 
-function anyMatches (rules: CachedRule[], req: FaultRequest): boolean {
-  for (const r of rules) if (r.matches(req)) return true
-  return false
+/**
+ * The rules a request matches, in order, each tried once: those for any project and those for
+ * the request's own (undefined when none, the common case, which then costs no array).
+ */
+function matchingRules ({ anyProject, byProject }: RuleCache, req: FaultRequest): CachedRule[] | undefined {
+  let found: CachedRule[] | undefined
+  for (const r of anyProject) if (r.matches(req)) (found ??= []).push(r)
+  const own = req.projectId === undefined ? undefined : byProject.get(req.projectId)
+  if (own === undefined) return found
+  const before = found?.length ?? 0
+  for (const r of own) if (r.matches(req)) (found ??= []).push(r)
+  // Two runs in order each; merged back into the order the rules are tried in.
+  if (before > 0 && found!.length > before) found!.sort((a, b) => a.order - b.order)
+  return found
 }
 
 /**
@@ -76,12 +88,11 @@ export function createFaultStore (db: Db) {
     if (!shared && cachedVersion !== -1) return cached
     const v = version.get()!
     if (v !== cachedVersion) {
-      cached = indexRules(all.all().map((r) => { const rule = JSON.parse(r.rule) as FaultRule; return { id: r.id, rule, matches: ruleMatcher(rule) } }))
+      cached = indexRules(all.all().map((r, order) => { const rule = JSON.parse(r.rule) as FaultRule; return { id: r.id, rule, matches: ruleMatcher(rule), order } }))
       cachedVersion = v
     }
     return cached
   }
-  const rules = (): CachedRule[] => cache().all
   const bump = (): void => {
     bumpVersion.run()
     cachedVersion = -1
@@ -121,16 +132,23 @@ export function createFaultStore (db: Db) {
     bump()
   })
 
-  const evaluate = db.transaction((req: FaultRequest, rng: Rng): FaultDecision | undefined => {
-    const states: RuleState[] = rules().filter((r) => r.matches(req)).map((r) => ({ id: r.id, rule: r.rule, ...counters.get(r.id)! }))
-    const { decision, counters: updated } = selectFault(req, states, rng)
+  // `seen` is the cache `matching` came from: should another process have changed the rules since
+  // (the version is read again under the write lock), the request is matched against the new ones.
+  const evaluate = db.transaction((req: FaultRequest, seen: RuleCache, matching: CachedRule[], rng: Rng): FaultDecision | undefined => {
+    const now = cache()
+    const rules = now === seen ? matching : matchingRules(now, req) ?? []
+    const states: RuleState[] = rules.map((r) => ({ id: r.id, rule: r.rule, ...counters.get(r.id)! }))
+    const { decision, counters: updated } = selectMatched(states, rng)
     for (const c of updated) setCounters.run(c.matched, c.fired, c.id)
     return decision
   })
 
-  const add = db.transaction((rule: FaultRule): FaultRuleView => {
+  // Every rule is checked here, whoever adds it; `place` is where it sits in what was sent ('' for a body).
+  const add = db.transaction((rule: FaultRule, place: string): FaultRuleView => {
+    const problem = faultRuleProblem(rule)
+    if (problem !== undefined) throw new FaultRuleError(`field ${place}${problem}`)
     if (count.get()! >= MAX_FAULT_RULES && (rule.id === undefined || counters.get(rule.id) === undefined)) {
-      throw errors.invalidBody(`at most ${MAX_FAULT_RULES} fault rules may exist; delete some first`)
+      throw new FaultRuleError(`at most ${MAX_FAULT_RULES} fault rules may exist; delete some first`)
     }
     const stored = insert(rule)
     bump()
@@ -144,6 +162,10 @@ export function createFaultStore (db: Db) {
     bump()
   })
 
+  const addAll = db.transaction((rules: readonly FaultRule[]): void => {
+    rules.forEach((rule, i) => add(rule, `faults[${i}].`))
+  })
+
   const changed = <T>(fn: () => T): T => db.transaction(() => { const out = fn(); bump(); return out }).immediate()
 
   return {
@@ -151,14 +173,16 @@ export function createFaultStore (db: Db) {
     select (key: TransactionKey, headers: IncomingHttpHeaders, rng: Rng): FaultDecision | undefined {
       // Most requests match no rule: decide that from the cache, without a write transaction,
       // trying only the rules for any project and those for the request's own.
-      const { all, anyProject, byProject } = cache()
-      if (all.length === 0) return undefined
+      const seen = cache()
+      if (seen.all.length === 0) return undefined
       const req: FaultRequest = { projectId: key.projectId, transactionId: key.transactionId, headers }
-      const own = req.projectId === undefined ? undefined : byProject.get(req.projectId)
-      if (!anyMatches(anyProject, req) && (own === undefined || !anyMatches(own, req))) return undefined
-      return evaluate.immediate(req, rng)
+      const matching = matchingRules(seen, req)
+      return matching === undefined ? undefined : evaluate.immediate(req, seen, matching, rng)
     },
-    add: (rule: FaultRule): FaultRuleView => add.immediate(rule),
+    /** Adds a rule (one of the same id is replaced, counters reset); a FaultRuleError when it is refused. */
+    add: (rule: FaultRule): FaultRuleView => add.immediate(rule, ''),
+    /** Adds the rules of a state document's `faults` in order, all or none; a refusal names faults[i]. */
+    addAll: (rules: readonly FaultRule[]): void => addAll.immediate(rules),
     list: (): FaultRuleView[] => all.all().map((r) => {
       const rule = JSON.parse(r.rule) as FaultRule & { id: string }
       return { ...rule, matched: r.matched, fired: r.fired, spent: isSpent({ id: r.id, rule, matched: r.matched, fired: r.fired }) }

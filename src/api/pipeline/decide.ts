@@ -1,7 +1,7 @@
 import type { Authenticator } from '../auth/types.js'
 import { apiResponseHeaders } from '../cors/decide.js'
 import type { CorsPolicy } from '../cors/policy.js'
-import type { FaultDecider, LatencyWait } from '../faults/decider.js'
+import type { FaultDecider, LatencyWait } from '../faults/decide.js'
 import type { Throttle } from '../throttle/throttle.js'
 import type { Call, Decisions } from './call.js'
 

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Authenticator } from '../auth/types.js'
 import type { CorsPolicy } from '../cors/policy.js'
-import type { FaultDecider, LatencyWait } from '../faults/decider.js'
+import type { FaultDecider, LatencyWait } from '../faults/decide.js'
 import type { FindBody } from '../lookup/find-body.js'
 import type { Throttle } from '../throttle/throttle.js'
 import type { Forward } from '../upstream/forward.js'

@@ -1,5 +1,4 @@
 import { MAX_FAULT_RULES } from '../../api/faults/store.js'
-import { faultRuleProblem } from '../../api/faults/latency.js'
 import type { FaultRule } from '../../schemas/faults.js'
 import { StateDocumentSchema, type StateDocument } from '../../schemas/state.js'
 import { compileStrict, fieldOf, reportedError, ruleOf } from '../../schemas/validator.js'
@@ -17,7 +16,8 @@ export function schemaProblem (): string {
  * What the schema cannot say about a valid document, or undefined when it may replace the state:
  * a project's snapshot goes back to that project only, every record and rule of it belongs there,
  * no key or rule id repeats, and the rule ids of other projects stay theirs. `otherRules` are the
- * rules that stay (all rules not limited to `projectId`; none when everything is replaced).
+ * rules that stay (all rules not limited to `projectId`; none when everything is replaced). What
+ * is wrong inside one rule the fault store finds as the document is put back (a FaultRuleError).
  */
 export function documentProblem (doc: StateDocument, projectId: string | undefined, otherRules: readonly FaultRule[]): string | undefined {
   if (doc.project_id !== undefined && doc.project_id !== projectId) {
@@ -34,8 +34,6 @@ export function documentProblem (doc: StateDocument, projectId: string | undefin
   const ids = new Set<string>()
   for (const [i, rule] of doc.faults.entries()) {
     if (projectId !== undefined && rule.match?.project_id !== projectId) return `field faults[${i}].match.project_id must be ${projectId}, the project replaced`
-    const problem = faultRuleProblem(rule)
-    if (problem !== undefined) return `field faults[${i}].${problem}`
     if (rule.id === undefined) continue
     if (ids.has(rule.id)) return `field faults[${i}].id repeats fault rule ${rule.id}`
     if (taken.has(rule.id)) return `field faults[${i}].id ${rule.id} is a rule of another namespace`

@@ -1,12 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { CloudError, errorForStatus } from '../../errors.js'
 import type { Rng } from '../../runtime/random.js'
-import type { FaultAction } from '../../schemas/faults.js'
 import type { TransactionKey } from '../../runtime/wire/http.js'
 import { drawLatency } from './latency.js'
 import type { Latency } from '../../schemas/latency.js'
 import { preferFault, prefersDelay, type FaultDecision } from './select.js'
 import type { FaultStore } from './store.js'
+
+// The two decisions the pipeline takes from this step for each request, before its answer: the
+// fault (if any) and the --latency wait. What they then do to the request is apply.ts's.
 
 export interface FaultDeciderOptions {
   faults: FaultStore
@@ -21,10 +22,6 @@ export function createFaultDecider ({ faults, rng, prefer }: FaultDeciderOptions
   return (key, headers) => (prefer ? preferFault(headers.prefer) : undefined) ?? faults.select(key, headers, rng)
 }
 
-/** Defaults of a dribble rule that names no `chunks` or `over_ms`. */
-export const DRIBBLE_CHUNKS = 5
-export const DRIBBLE_MS = 1000
-
 /** The `--latency` wait of one request in ms (0: none). */
 export type LatencyWait = (headers: IncomingHttpHeaders) => number
 
@@ -35,10 +32,4 @@ export type LatencyWait = (headers: IncomingHttpHeaders) => number
 export function createLatencyWait (latency: Latency | undefined, rng: Rng, prefer: boolean): LatencyWait {
   if (latency === undefined) return () => 0
   return (headers) => prefer && prefersDelay(headers.prefer) ? 0 : drawLatency(latency, rng)
-}
-
-/** The catalogue's answer for the rule's status, with the rule's own code and message where given. */
-export function errorFromAction (action: FaultAction): CloudError {
-  const base = errorForStatus(action.status ?? 500)
-  return new CloudError(base.statusCode, action.error_code ?? base.errorCode, action.error_msg ?? base.message)
 }
