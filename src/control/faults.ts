@@ -1,35 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors } from '../errors.js'
-import { CountSchema, FaultIdSchema, FaultListSchema } from '../schemas/control.js'
-import { ErrorBodySchema } from '../schemas/error-body.js'
-import { FaultRuleSchema, FaultRuleViewSchema } from '../schemas/faults.js'
 import type { FaultStore } from '../api/faults/store.js'
 import { faultRuleProblem } from '../api/faults/latency.js'
-
-const TAGS = ['Control plane']
-const ERRORS = { 400: ErrorBodySchema, 401: ErrorBodySchema }
+import { controlRoute } from './routes.js'
 
 export const faultsRoutes: FastifyPluginAsyncTypebox<{ faults: FaultStore }> = async (app, { faults }) => {
-  app.post('/_emulator/faults', {
-    schema: { operationId: 'AddFault', summary: 'Add a fault rule (an existing id is replaced, counters reset)', tags: TAGS, body: FaultRuleSchema, response: { 201: FaultRuleViewSchema, ...ERRORS } }
-  }, async (request, reply) => {
-    const problem = faultRuleProblem(request.body)
-    if (problem !== undefined) throw errors.invalidBody(`field ${problem}`)
-    return reply.code(201).send(faults.add(request.body))
+  app.route({
+    ...controlRoute('AddFault'),
+    handler: async (request, reply) => {
+      const problem = faultRuleProblem(request.body)
+      if (problem !== undefined) throw errors.invalidBody(`field ${problem}`)
+      return reply.code(201).send(faults.add(request.body))
+    }
   })
-
-  app.get('/_emulator/faults', {
-    schema: { operationId: 'ListFaults', summary: 'Fault rules in the order they are tried, with live counters', tags: TAGS, response: { 200: FaultListSchema, ...ERRORS } }
-  }, async () => ({ faults: faults.list() }))
-
-  app.delete('/_emulator/faults', {
-    schema: { operationId: 'DeleteFaults', summary: 'Delete every fault rule', tags: TAGS, response: { 200: CountSchema, ...ERRORS } }
-  }, async () => ({ count: faults.clear() }))
-
-  app.delete('/_emulator/faults/:id', {
-    schema: { operationId: 'DeleteFault', summary: 'Delete one fault rule', tags: TAGS, params: FaultIdSchema, response: { 204: { type: 'null', description: 'Deleted.' }, ...ERRORS, 404: ErrorBodySchema } }
-  }, async (request, reply) => {
-    if (!faults.remove(request.params.id)) throw errors.resourceNotFound(`fault rule ${request.params.id}`)
-    return reply.code(204).send()
+  app.route({ ...controlRoute('ListFaults'), handler: async () => ({ faults: faults.list() }) })
+  app.route({ ...controlRoute('DeleteFaults'), handler: async () => ({ count: faults.clear() }) })
+  app.route({
+    ...controlRoute('DeleteFault'),
+    handler: async (request, reply) => {
+      if (!faults.remove(request.params.id)) throw errors.resourceNotFound(`fault rule ${request.params.id}`)
+      return reply.code(204).send()
+    }
   })
 }
