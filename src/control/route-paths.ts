@@ -41,11 +41,13 @@ export const DASHBOARD_URL = '/_emulator/ui'
 
 /**
  * The path of an operation: each `:name` of its URL replaced by the parameter, URI-encoded as one
- * segment; then the query parameters that are not undefined, form-encoded. A `/` or `..` in an id
- * stays inside its segment.
+ * segment (a `/` or `..` in an id stays inside it); then the query parameters that are not
+ * undefined, form-encoded. The parts are typed at the callers, by ControlRequest (routes.ts): this
+ * module cannot name the schemas.
  */
-export function controlPath (operation: ControlOperation, params: Readonly<Record<string, string>> = {}, query: object = {}): string {
-  const path = CONTROL_PATHS[operation].url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name]))
-  const entries = Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])
+export function controlPath (operation: ControlOperation, params?: unknown, query?: unknown): string {
+  const values = (params ?? {}) as Record<string, string>
+  const path = CONTROL_PATHS[operation].url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name]))
+  const entries = Object.entries(query ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])
   return entries.length ? `${path}?${new URLSearchParams(entries)}` : path
 }

@@ -116,3 +116,10 @@ export type ControlQuery<K extends ControlOperation> = Part<K, 'querystring'> ex
 export type ControlBody<K extends ControlOperation> = Part<K, 'body'> extends TSchema ? Static<Part<K, 'body'>> : undefined
 /** What an operation answers on success (its 200, else its 201; nothing for a 204). */
 export type ControlAnswer<K extends ControlOperation> = Success<Operations[K]['response']>
+
+/** What a client sends to call an operation: the parts it takes, each typed by the operation's schema. */
+export interface ControlRequest<K extends ControlOperation> {
+  params?: ControlParams<K>
+  query?: ControlQuery<K>
+  body?: ControlBody<K>
+}
