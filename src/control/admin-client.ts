@@ -4,11 +4,11 @@ import type { TransactionRecord } from '../schemas/access-stages.js'
 import type { FaultRule, FaultRuleView } from '../schemas/faults.js'
 import type { JournalEntry } from '../schemas/journal.js'
 import type { ErrorBody } from '../schemas/error-body.js'
-import type { ClockView } from '../schemas/clock.js'
-import type { RateLimits, RateLimitsState } from '../schemas/rate-limits.js'
-import type { Count, FaultList, Health, ListTransactionsQuery, RequestList, RequestsCountQuery, RequestsQuery, ResetResult, TransactionList } from '../schemas/control.js'
-import type { StateCounts, StateDocument } from '../schemas/state.js'
-import type { DriftReport } from '../schemas/upstream.js'
+import type { RateLimits } from '../schemas/rate-limits.js'
+import type { ListTransactionsQuery, RequestList, RequestsCountQuery, RequestsQuery } from '../schemas/control.js'
+import type { StateDocument } from '../schemas/state.js'
+import { CONTROL_PATHS, controlPath, type ControlOperation } from './route-paths.js'
+import type { ControlAnswer, ControlRequest } from './routes.js'
 
 /** Which journal entries to read: the query of GET /_emulator/requests (limit has a default). */
 export type RequestFilter = Partial<RequestsQuery>
@@ -23,8 +23,6 @@ export class AdminError extends Error {
     this.name = 'AdminError'
   }
 }
-
-const segment = encodeURIComponent
 
 /**
  * Sends the path exactly as given. fetch() would resolve `.` and `..` segments, even escaped as
@@ -54,11 +52,6 @@ function send (baseUrl: string, ca: string | undefined, method: string, path: st
   })
 }
 
-const query = (params: object): string => {
-  const entries = Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])
-  return entries.length ? `?${new URLSearchParams(entries)}` : ''
-}
-
 /** A typed client of the control plane over HTTP, for an emulator running elsewhere (e.g. in Docker). */
 export class AdminClient {
   readonly baseUrl: string
@@ -72,46 +65,47 @@ export class AdminClient {
     this.#ca = options.ca
   }
 
-  async #call<T> (method: string, path: string, body?: unknown): Promise<T> {
+  /** Calls an operation of the route table; its answer is typed by the operation's success schema. */
+  async #call<K extends ControlOperation> (operation: K, { params, query, body }: ControlRequest<K> = {}): Promise<ControlAnswer<K>> {
     const headers = body === undefined ? this.#headers : { ...this.#headers, 'content-type': 'application/json' }
-    const { status, text } = await send(this.baseUrl, this.#ca, method, path, headers, body === undefined ? undefined : JSON.stringify(body))
+    const path = controlPath(operation, params, query)
+    const { status, text } = await send(this.baseUrl, this.#ca, CONTROL_PATHS[operation].method, path, headers, body === undefined ? undefined : JSON.stringify(body))
     if (status < 200 || status >= 300) {
       let parsed: ErrorBody | undefined
       try { parsed = JSON.parse(text) as ErrorBody } catch { parsed = undefined }
       throw new AdminError(status, parsed)
     }
-    return (text ? JSON.parse(text) : undefined) as T
+    return (text ? JSON.parse(text) : undefined) as ControlAnswer<K>
   }
 
-  health () { return this.#call<Health>('GET', '/_emulator/health') }
+  health () { return this.#call('Health') }
   /** Upserts records, all or nothing; resolves to how many were stored. */
   async seed (records: TransactionRecord | TransactionRecord[]): Promise<number> {
     const body = Array.isArray(records) ? { transactions: records } : records
-    return (await this.#call<Count>('POST', '/_emulator/transactions', body)).count
+    return (await this.#call('UpsertTransactions', { body })).count
   }
 
-  listTransactions (params: ListTransactionsQuery = {}) {
-    return this.#call<TransactionList>('GET', `/_emulator/transactions${query(params)}`)
-  }
+  listTransactions (params: ListTransactionsQuery = {}) { return this.#call('ListTransactions', { query: params }) }
 
   getTransaction (projectId: string, transactionId: string) {
-    return this.#call<TransactionRecord>('GET', `/_emulator/transactions/${segment(projectId)}/${segment(transactionId)}`)
+    return this.#call('GetTransaction', { params: { project_id: projectId, transaction_id: transactionId } })
   }
 
   async deleteTransaction (projectId: string, transactionId: string): Promise<void> {
-    await this.#call('DELETE', `/_emulator/transactions/${segment(projectId)}/${segment(transactionId)}`)
+    await this.#call('DeleteTransaction', { params: { project_id: projectId, transaction_id: transactionId } })
   }
 
   async deleteProject (projectId: string): Promise<number> {
-    return (await this.#call<Count>('DELETE', `/_emulator/transactions${query({ project_id: projectId })}`)).count
+    return (await this.#call('DeleteProjectTransactions', { query: { project_id: projectId } })).count
   }
 
   /** Back to the start state, for one project's namespace or everything. */
-  reset (projectId?: string) { return this.#call<ResetResult>('POST', `/_emulator/reset${query({ project_id: projectId })}`) }
-  addFault (rule: FaultRule) { return this.#call<FaultRuleView>('POST', '/_emulator/faults', rule) }
-  async faults (): Promise<FaultRuleView[]> { return (await this.#call<FaultList>('GET', '/_emulator/faults')).faults }
+  reset (projectId?: string) { return this.#call('Reset', { query: { project_id: projectId } }) }
+  addFault (rule: FaultRule) { return this.#call('AddFault', { body: rule }) }
+  async faults (): Promise<FaultRuleView[]> { return (await this.#call('ListFaults')).faults }
   async deleteFault (id?: string): Promise<void> {
-    await this.#call('DELETE', id === undefined ? '/_emulator/faults' : `/_emulator/faults/${segment(id)}`)
+    if (id === undefined) await this.#call('DeleteFaults')
+    else await this.#call('DeleteFault', { params: { id } })
   }
 
   /** One page of journal entries of the emulated API, oldest first (the newest page without after_seq). */
@@ -120,7 +114,7 @@ export class AdminClient {
   }
 
   requestPage (filter: RequestFilter = {}): Promise<RequestPage> {
-    return this.#call<RequestPage>('GET', `/_emulator/requests${query(filter)}`)
+    return this.#call('ListRequests', { query: filter })
   }
 
   /**
@@ -138,31 +132,31 @@ export class AdminClient {
   }
 
   async countRequests (filter: RequestsCountQuery = {}): Promise<number> {
-    return (await this.#call<Count>('GET', `/_emulator/requests/count${query(filter)}`)).count
+    return (await this.#call('CountRequests', { query: filter })).count
   }
 
   async clearRequests (projectId?: string): Promise<number> {
-    return (await this.#call<Count>('DELETE', `/_emulator/requests${query({ project_id: projectId })}`)).count
+    return (await this.#call('ClearRequests', { query: { project_id: projectId } })).count
   }
 
   /** Replaces the global throttling policies, or the project's own (which then apply to it instead). */
-  setRateLimits (policies: RateLimits, projectId?: string) { return this.#call<RateLimitsState>('PUT', `/_emulator/rate-limits${query({ project_id: projectId })}`, policies) }
+  setRateLimits (policies: RateLimits, projectId?: string) { return this.#call('PutRateLimits', { query: { project_id: projectId }, body: policies }) }
   /** The policies in force, with the calls left in the current window. */
-  rateLimits (projectId?: string) { return this.#call<RateLimitsState>('GET', `/_emulator/rate-limits${query({ project_id: projectId })}`) }
-  deleteRateLimits (projectId?: string) { return this.#call<RateLimitsState>('DELETE', `/_emulator/rate-limits${query({ project_id: projectId })}`) }
+  rateLimits (projectId?: string) { return this.#call('GetRateLimits', { query: { project_id: projectId } }) }
+  deleteRateLimits (projectId?: string) { return this.#call('DeleteRateLimits', { query: { project_id: projectId } }) }
   /** Shifts the emulator's clock by `offsetMs` from the host's (X-Sdk-Date window, expiry, lockouts, throttling windows). */
-  setClock (offsetMs: number) { return this.#call<ClockView>('POST', '/_emulator/clock', { offset_ms: offsetMs }) }
-  clock () { return this.#call<ClockView>('GET', '/_emulator/clock') }
+  setClock (offsetMs: number) { return this.#call('SetClock', { body: { offset_ms: offsetMs } }) }
+  clock () { return this.#call('GetClock') }
   /** Back to the start-up offset (--clock-offset). */
-  resetClock () { return this.#call<ClockView>('DELETE', '/_emulator/clock') }
+  resetClock () { return this.#call('ResetClock') }
 
   /** A snapshot of the state (records, fault rules) of one project or all; put it back with importState. */
-  exportState (projectId?: string) { return this.#call<StateDocument>('GET', `/_emulator/state${query({ project_id: projectId })}`) }
+  exportState (projectId?: string) { return this.#call('ExportState', { query: { project_id: projectId } }) }
   /** Replaces the state of one project (give the same projectId as the export) or all; all or nothing. */
   importState (document: StateDocument, projectId?: string) {
-    return this.#call<StateCounts>('PUT', `/_emulator/state${query({ project_id: projectId ?? document.project_id })}`, document)
+    return this.#call('ImportState', { query: { project_id: projectId ?? document.project_id }, body: document })
   }
 
   /** Schema drift seen in upstream bodies (`--unknown-transaction proxy`). */
-  drift () { return this.#call<DriftReport>('GET', '/_emulator/drift') }
+  drift () { return this.#call('ListDrift') }
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AuthMode } from '../schemas/auth-mode.js'
-import { HealthSchema } from '../schemas/control.js'
 import { VERSION } from '../runtime/version.js'
+import { controlRoute } from './routes.js'
 
 export interface HealthOptions {
   countTransactions: () => number
@@ -11,14 +11,15 @@ export interface HealthOptions {
 
 export const healthRoute: FastifyPluginAsyncTypebox<HealthOptions> = async (app, { countTransactions, countFaults, auth }) => {
   const started = performance.now()
-  app.get('/_emulator/health', {
-    schema: { operationId: 'Health', summary: 'Liveness and a summary of the emulator state', tags: ['Control plane'], response: { 200: HealthSchema } }
-  }, async () => ({
-    status: 'ok' as const,
-    version: VERSION,
-    uptime_s: Math.round((performance.now() - started) / 10) / 100,
-    transactions: countTransactions(),
-    faults: countFaults(),
-    auth
-  }))
+  app.route({
+    ...controlRoute('Health'),
+    handler: async () => ({
+      status: 'ok' as const,
+      version: VERSION,
+      uptime_s: Math.round((performance.now() - started) / 10) / 100,
+      transactions: countTransactions(),
+      faults: countFaults(),
+      auth
+    })
+  })
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { OPENAPI_URL } from './route-paths.js'
 
 // A Host header of a host name or address and a port; anything else falls back to the bound address.
 const HOST = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/
@@ -17,5 +18,5 @@ function serverUrl (request: FastifyRequest): string {
 }
 
 export const openapiRoute: FastifyPluginAsync = async (app) => {
-  app.get('/_emulator/openapi.json', { schema: { hide: true } }, async (request) => ({ ...app.swagger(), servers: [{ url: serverUrl(request) }] }))
+  app.get(OPENAPI_URL, { schema: { hide: true } }, async (request) => ({ ...app.swagger(), servers: [{ url: serverUrl(request) }] }))
 }

@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { errors } from '../errors.js'
 import type { JournalStream } from '../store/journal/stream.js'
-import { RequestsStreamQuerySchema } from '../schemas/control.js'
-import { ErrorBodySchema } from '../schemas/error-body.js'
+import { controlRoute } from './routes.js'
 
 /**
  * Bytes a client may leave unread in the server's buffers (beyond what the kernel's socket buffers
@@ -20,51 +18,42 @@ const LAST_EVENT_ID = /^\d{1,15}$/
 export const requestsStreamRoute: FastifyPluginAsyncTypebox<{ stream: JournalStream }> = async (app, { stream }) => {
   app.addHook('preClose', (done) => { stream.close(); done() })
 
-  app.get('/_emulator/requests/stream', {
-    schema: {
-      operationId: 'StreamRequests',
-      summary: 'Server-Sent Events of new journal entries (event `request`, id = seq; Last-Event-ID resumes); a client that stops reading is dropped',
-      tags: ['Control plane'],
-      querystring: RequestsStreamQuerySchema,
-      response: {
-        200: { description: 'One `request` event per journal entry, data = the entry as JSON.', content: { 'text/event-stream': { schema: Type.String() } } },
-        400: ErrorBodySchema,
-        401: ErrorBodySchema
+  app.route({
+    ...controlRoute('StreamRequests'),
+    handler: (request, reply) => {
+      const lastEventId = request.headers['last-event-id']
+      if (lastEventId !== undefined && (typeof lastEventId !== 'string' || !LAST_EVENT_ID.test(lastEventId))) {
+        throw errors.invalidParameter('Last-Event-ID', 'must be a journal seq')
       }
+      const { project_id: projectId, transaction_id: transactionId, status } = request.query
+      const res = reply.raw
+      reply.hijack()
+      // After hijack() Fastify sends nothing it holds: the headers hooks set (CORS for a listed
+      // origin) are written here, or a page of that origin could not read the stream.
+      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value)
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-request-id': request.id,
+        // Reverse proxies (nginx) would otherwise hold events back in their buffers.
+        'x-accel-buffering': 'no'
+      })
+      res.write(`retry: ${RETRY_MS}\n\n`)
+      res.on('error', () => res.destroy())
+      const unsubscribe = stream.subscribe({
+        filter: { projectId, transactionId, status },
+        send (frames) {
+          if (res.destroyed) return false
+          if (res.writableLength > MAX_UNREAD_BYTES) {
+            res.destroy()
+            return false
+          }
+          res.write(frames)
+          return true
+        },
+        end: () => res.end()
+      }, lastEventId === undefined ? undefined : Number(lastEventId))
+      res.once('close', unsubscribe)
     }
-  }, (request, reply) => {
-    const lastEventId = request.headers['last-event-id']
-    if (lastEventId !== undefined && (typeof lastEventId !== 'string' || !LAST_EVENT_ID.test(lastEventId))) {
-      throw errors.invalidParameter('Last-Event-ID', 'must be a journal seq')
-    }
-    const { project_id: projectId, transaction_id: transactionId, status } = request.query
-    const res = reply.raw
-    reply.hijack()
-    // After hijack() Fastify sends nothing it holds: the headers hooks set (CORS for a listed
-    // origin) are written here, or a page of that origin could not read the stream.
-    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value)
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-request-id': request.id,
-      // Reverse proxies (nginx) would otherwise hold events back in their buffers.
-      'x-accel-buffering': 'no'
-    })
-    res.write(`retry: ${RETRY_MS}\n\n`)
-    res.on('error', () => res.destroy())
-    const unsubscribe = stream.subscribe({
-      filter: { projectId, transactionId, status },
-      send (frames) {
-        if (res.destroyed) return false
-        if (res.writableLength > MAX_UNREAD_BYTES) {
-          res.destroy()
-          return false
-        }
-        res.write(frames)
-        return true
-      },
-      end: () => res.end()
-    }, lastEventId === undefined ? undefined : Number(lastEventId))
-    res.once('close', unsubscribe)
   })
 }

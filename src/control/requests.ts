@@ -1,10 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Journal, JournalFilter } from '../store/journal/journal.js'
-import { CountSchema, ProjectQuerySchema, RequestListSchema, RequestsCountQuerySchema, RequestsQuerySchema, type RequestsQuery } from '../schemas/control.js'
-import { ErrorBodySchema } from '../schemas/error-body.js'
-
-const TAGS = ['Control plane']
-const ERRORS = { 400: ErrorBodySchema, 401: ErrorBodySchema }
+import type { RequestsQuery } from '../schemas/control.js'
+import { controlRoute } from './routes.js'
 
 const filterOf = (q: Omit<RequestsQuery, 'limit' | 'after_seq'>): JournalFilter =>
   ({ projectId: q.project_id, transactionId: q.transaction_id, status: q.status })
@@ -23,15 +20,7 @@ export function journalPage (journal: Journal, q: RequestsQuery) {
 }
 
 export const requestsRoutes: FastifyPluginAsyncTypebox<{ journal: Journal }> = async (app, { journal }) => {
-  app.get('/_emulator/requests', {
-    schema: { operationId: 'ListRequests', summary: 'Journal of emulated-API requests, a page at a time, newest last', tags: TAGS, querystring: RequestsQuerySchema, response: { 200: RequestListSchema, ...ERRORS } }
-  }, async (request) => journalPage(journal, request.query))
-
-  app.get('/_emulator/requests/count', {
-    schema: { operationId: 'CountRequests', summary: 'How many journal entries match', tags: TAGS, querystring: RequestsCountQuerySchema, response: { 200: CountSchema, ...ERRORS } }
-  }, async (request) => ({ count: journal.count(filterOf(request.query)) }))
-
-  app.delete('/_emulator/requests', {
-    schema: { operationId: 'ClearRequests', summary: 'Clear the journal, or one project\'s entries', tags: TAGS, querystring: ProjectQuerySchema, response: { 200: CountSchema, ...ERRORS } }
-  }, async (request) => ({ count: journal.clear(request.query.project_id) }))
+  app.route({ ...controlRoute('ListRequests'), handler: async (request) => journalPage(journal, request.query) })
+  app.route({ ...controlRoute('CountRequests'), handler: async (request) => ({ count: journal.count(filterOf(request.query)) }) })
+  app.route({ ...controlRoute('ClearRequests'), handler: async (request) => ({ count: journal.clear(request.query.project_id) }) })
 }

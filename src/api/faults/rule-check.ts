@@ -1,3 +1,4 @@
+import { RefusedInput } from '../../errors.js'
 import type { FaultRule } from '../../schemas/faults.js'
 import { latencyProblem } from '../../schemas/latency.js'
 
@@ -6,7 +7,7 @@ import { latencyProblem } from '../../schemas/latency.js'
  * of a bad request body (`field PATH RULE`); the edges that add rules (the control plane, a
  * snapshot put back) carry it in their own error.
  */
-export class FaultRuleError extends Error {}
+export class FaultRuleError extends RefusedInput {}
 
 /** What the schema cannot say about a rule, as `FIELD RULE` with the field path from the rule, or undefined. */
 export const faultRuleProblem = (rule: FaultRule): string | undefined => {

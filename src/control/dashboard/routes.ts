@@ -5,8 +5,7 @@ import { gzipSync } from 'node:zlib'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import Negotiator from 'negotiator'
 import { errors } from '../../errors.js'
-
-export const DASHBOARD_URL = '/_emulator/ui'
+import { DASHBOARD_URL } from '../route-paths.js'
 
 interface Asset { type: string, raw: Buffer, gzip: Buffer, etag: string, gzipEtag: string }
 

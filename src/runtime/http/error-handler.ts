@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { CloudError, errors } from '../../errors.js'
+import { CloudError, errors, RefusedInput } from '../../errors.js'
 import { fieldOf, reportedError, ruleOf } from '../../schemas/validator.js'
 import { JSON_TYPE, REQUEST_ID_HEADER } from '../wire/http.js'
 import { newRequestId } from '../wire/request-id.js'
@@ -10,6 +10,7 @@ import { newRequestId } from '../wire/request-id.js'
 /** Maps anything thrown or passed to reply.send(err) onto the catalogue. */
 export function toCloudError (err: FastifyError | Error): CloudError {
   if (err instanceof CloudError) return err
+  if (err instanceof RefusedInput) return errors.invalidBody(err.message)
   const e = err as FastifyError
   if (e.validation && e.validation.length > 0) {
     // Our validators are Ajv's, so these are Ajv ErrorObjects (verbose: with the offending data).
