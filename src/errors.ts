@@ -2,7 +2,7 @@ import type { ErrorBody } from './schemas/error-body.js'
 
 /**
  * Every error the emulator can answer with. Codes and wordings marked (docs) are the real service's
- * or gateway's (see README, "Error catalogue"); the others are the emulator's own choice.
+ * or gateway's (see docs/reference/errors.md); the others are the emulator's own choice.
  */
 /**
  * An input a store refuses for what its schema cannot say (a fault rule's latency range, a limit

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { IncomingMessage } from 'node:http'
-import type { Config } from '../config/config.js'
+import type { Config } from '../config/schema.js'
 import { frameworkErrors } from '../runtime/http/error-handler.js'
 import type { Accounting } from '../runtime/accounting.js'
 import type { Metrics } from '../runtime/metrics/metrics.js'

@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.js'
+import type { Config } from '../config/schema.js'
 import { createFaultStore } from './faults/store.js'
 import { createRingJournal } from '../store/journal/ring.js'
 import { createSqliteJournal } from '../store/journal/sqlite.js'

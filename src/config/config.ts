@@ -2,9 +2,9 @@ import type { TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { ConfigError } from './error.js'
 import { readFlags, type FlagSpec } from './flags.js'
-import { parseGrammar, type ParsedFlags } from './grammars.js'
+import { parseGrammar } from './grammars.js'
 import { resolveConfig } from './resolve.js'
-import { ConfigSchema, describeRule, FLAGS, shown, type Config, type ConfigKey } from './schema.js'
+import { ConfigSchema, describeRule, FLAGS, shown, type Config, type ConfigKey, type ParsedFlags } from './schema.js'
 
 export { ConfigError, resolveConfig }
 export { helpText } from './help.js'

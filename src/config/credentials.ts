@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv'
-import { ConfigError, type Config } from './config.js'
+import { ConfigError } from './error.js'
+import type { Config } from './schema.js'
 import { parseStartupJson, readStartupFile } from './json-file.js'
 import { CredentialsFileSchema, type CredentialsFile } from '../schemas/credentials.js'
 import { checkOnStartup, fieldOf, ruleOf } from '../schemas/validator.js'

@@ -1,19 +1,8 @@
 import { ConfigError } from './error.js'
-import { parseCorsOrigins, type CorsPolicy } from './cors-flag.js'
+import { parseCorsOrigins } from './cors-flag.js'
 import { parseLatencyFlag } from './latency-flag.js'
 import { parseRateLimitFlag } from './rate-limit-flag.js'
-import type { Latency } from '../schemas/latency.js'
-import type { RateLimits } from '../schemas/rate-limits.js'
-
-/**
- * The values of the flags whose text has a grammar of its own, parsed once at start: what the app
- * runs on. Each is present exactly when its text is (`rateLimit`, `latency`, `cors`).
- */
-export interface ParsedFlags {
-  rateLimitPolicies?: RateLimits
-  latencyDistribution?: Latency
-  corsPolicy?: CorsPolicy
-}
+import type { ParsedFlags } from './schema.js'
 
 export type GrammarKey = 'rateLimit' | 'latency' | 'cors'
 

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs'
-import { ConfigError } from './config.js'
+import { ConfigError } from './error.js'
 
 /**
  * Largest file read at start-up (fixtures, credentials, fault rules): 256 MiB, half of the longest

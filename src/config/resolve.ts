@@ -1,8 +1,8 @@
 import { Value } from '@sinclair/typebox/value'
 import { checkCombinations, checkTls } from './checks.js'
 import { ConfigError } from './error.js'
-import { parseGrammar, type ParsedFlags } from './grammars.js'
-import { ConfigSchema, describeRule, shown, type Config, type ConfigKey, type ConfigOptions } from './schema.js'
+import { parseGrammar } from './grammars.js'
+import { ConfigSchema, describeRule, shown, type Config, type ConfigKey, type ConfigOptions, type ParsedFlags } from './schema.js'
 
 /**
  * Fills defaults, validates, and parses the text of the flags with a grammar of their own into

@@ -1,9 +1,21 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import type { ParsedFlags } from './grammars.js'
+import type { CorsPolicy } from './cors-flag.js'
+import type { Latency } from '../schemas/latency.js'
+import type { RateLimits } from '../schemas/rate-limits.js'
 import { packagePath } from './package-root.js'
 import { AUTH_MODES } from '../schemas/auth-mode.js'
 import { MAX_CLOCK_OFFSET_MS } from '../schemas/clock.js'
 import { stringEnum } from '../schemas/string-enum.js'
+
+/**
+ * The values of the flags whose text has a grammar of its own, parsed once at start: what the app
+ * runs on. Each is present exactly when its text is (`rateLimit`, `latency`, `cors`).
+ */
+export interface ParsedFlags {
+  rateLimitPolicies?: RateLimits
+  latencyDistribution?: Latency
+  corsPolicy?: CorsPolicy
+}
 
 /** The fixtures shipped with the package, so an installed copy finds them whatever the cwd. */
 export const BUNDLED_FIXTURES = packagePath('fixtures') + '/'

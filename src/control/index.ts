@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
-import type { Config } from '../config/config.js'
+import type { Config } from '../config/schema.js'
 import { NoQuerySchema } from '../schemas/control.js'
 import type { Metrics } from '../runtime/metrics/metrics.js'
 import type { EmulatorState } from '../api/state.js'

@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.js'
+import type { Config } from '../config/schema.js'
 import { openDb, type Db } from '../store/db.js'
 import { claimDatabase } from '../store/lock.js'
 import { resolveTls, type TlsSetup } from './tls/material.js'

@@ -1,4 +1,4 @@
-import type { Config } from '../../config/config.js'
+import type { Config } from '../../config/schema.js'
 import { loadCredentials } from '../../config/credentials.js'
 import { callerOf } from './caller.js'
 import { allowAll, checkRelaxed } from './relaxed.js'

@@ -1,4 +1,4 @@
-import type { Config } from '../../config/config.js'
+import type { Config } from '../../config/schema.js'
 import { bodyOf } from '../../store/record-body.js'
 import { generatedBodyFor } from './generated-body.js'
 import type { TransactionStore } from '../../store/transactions.js'

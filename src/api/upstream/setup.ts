@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { loadCredentials } from '../../config/credentials.js'
-import type { Config } from '../../config/config.js'
+import type { Config } from '../../config/schema.js'
 import type { UpstreamResultName } from '../../schemas/upstream.js'
 import { createUpstreamClient } from './client.js'
 import type { DriftDetector } from './drift.js'

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster'
 import { createAuthenticator } from '../../api/auth/authenticator.js'
-import type { Config } from '../../config/config.js'
+import type { Config } from '../../config/schema.js'
 import { createEmulatorState } from '../../api/state.js'
 import { loadFaultRules } from '../../api/faults/load.js'
 import { openDb } from '../../store/db.js'

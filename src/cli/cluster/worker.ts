@@ -1,4 +1,4 @@
-import type { Config } from '../../config/config.js'
+import type { Config } from '../../config/schema.js'
 
 /** Set by the primary in each worker's environment: the worker's slot, 0 … N-1. */
 export const WORKER_ENV = 'WKS_EMULATOR_WORKER'

@@ -1,7 +1,7 @@
 import type { DestinationStream, LoggerOptions } from 'pino'
 import type { FastifyRequest } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
-import type { Config } from '../../config/config.js'
+import type { Config } from '../../config/schema.js'
 import { SECRET_HEADERS } from '../wire/http.js'
 
 const SECRET = new Set(SECRET_HEADERS)
