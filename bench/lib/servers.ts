@@ -60,7 +60,8 @@ function getStatusTls (url: string, headers: Record<string, string>): Promise<nu
   })
 }
 
-function children (pid: number): number[] {
+/** The direct children of a process (Linux only): a cluster's workers, or what a bench run started. */
+export function children (pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
       readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number))
