@@ -18,7 +18,7 @@ import { pickLoadGenerator, type LoadGenerator, type LoadSpec } from './lib/load
 import { describeMachine, runTimed } from './lib/machine.js'
 import { pairTable, verdict, type Pair, type PairRow } from './lib/pairs.js'
 import { ROUND_ORDER, scenarios, type Scenario } from './lib/scenarios.js'
-import { children, startServer, type Server } from './lib/servers.js'
+import { descendants, startServer, type Server } from './lib/servers.js'
 import { DOC_PATH } from '../test/documented.js'
 
 const { values: opts } = parseArgs({
@@ -147,7 +147,7 @@ async function compare (generator: LoadGenerator): Promise<void> {
     '',
     `- Current: ${current.describe}; reference: ${reference.describe}`,
     `- ${describeMachine()}; Node ${process.version}; ${generator.name} ${generator.version}, ${CONNECTIONS} connections, all on 127.0.0.1`,
-    `- Per scenario, both servers up side by side; ${ROUNDS} rounds of ${DURATION} s measured after ${WARMUP} s of warm-up each (${WARMUP + DURATION} s before the first); (e) reads ${RECORDS.toLocaleString('en')} generated records, current first in odd rounds and reference first in even ones; whole run ${elapsed()}`,
+    `- Per scenario, both servers up side by side; ${ROUNDS} rounds of ${DURATION} s measured after ${WARMUP} s of warm-up each (${WARMUP + DURATION} s before the first), current first in odd rounds and reference first in even ones; (e) reads ${RECORDS.toLocaleString('en')} generated records; whole run ${elapsed()}`,
     '',
     table,
     '',
@@ -156,14 +156,18 @@ async function compare (generator: LoadGenerator): Promise<void> {
   ].join('\n'))
 }
 
-/** Everything this run started is stopped, whatever state it was left in: the servers, then any other child (a load generator, a build). */
-async function cleanUp (): Promise<void> {
+/**
+ * Everything this run started is stopped: the servers, and, after a run stopped halfway, any other
+ * process below this one (a load generator, a server still starting, a build and the compilers it
+ * runs, which would otherwise go on writing into the folder being deleted).
+ */
+async function cleanUp (halfway: boolean): Promise<void> {
   for (const server of [...live]) await stop(server).catch(() => {})
-  for (const pid of children(process.pid)) {
+  for (const pid of halfway ? descendants(process.pid) : []) {
     try { process.kill(pid, 'SIGKILL') } catch {}
   }
   removeReference(referenceDir)
-  rmSync(dir, { recursive: true, force: true })
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
 }
 
 // Bounded: twice the expected time (servers, warm-ups, measurements, `generate`, the build, cold starts) and ten minutes more.
@@ -179,6 +183,8 @@ stopped.catch(() => {}) // handled by the race below; a signal during the clean-
 let failed = false
 try {
   if (REF === undefined || REF === '') throw new Error('--against needs a git ref, e.g. --against HEAD~1')
+  const unknown = opts.only?.split(',').filter((id) => BARE.has(id) || !ROUND_ORDER.includes(id)) ?? []
+  if (unknown.length > 0) throw new Error(`--only: no emulator scenario ${unknown.join(', ')} (ids: ${[...new Set(ROUND_ORDER)].filter((id) => !BARE.has(id)).join(', ')})`)
   const generator = await pickLoadGenerator(opts.generator)
   say(`wks-emulator: this build against ${REF}, expected ≈ ${(expectedS / 60).toFixed(0)} min, stops by itself after ${(limitS / 60).toFixed(0)} min; temp dir ${dir}`)
   await Promise.race([compare(generator), stopped])
@@ -187,7 +193,7 @@ try {
   process.stderr.write(`bench --against: ${(err as Error).message}\n`)
 } finally {
   clearTimeout(timer)
-  await cleanUp()
+  await cleanUp(failed)
 }
 // A run stopped halfway may still have a step pending; nothing of it is left to wait for.
 if (failed) process.exit(1)

@@ -49,5 +49,6 @@ export async function buildReference (root: string, ref: string, dest: string, t
 /** Deletes a reference build; the node_modules link goes first, so nothing can follow it into this checkout's. */
 export function removeReference (dest: string): void {
   rmSync(join(dest, 'node_modules'), { force: true })
-  rmSync(dest, { recursive: true, force: true })
+  // Retried: a build killed an instant before may still be finishing its last write.
+  rmSync(dest, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
 }

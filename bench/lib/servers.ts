@@ -60,14 +60,19 @@ function getStatusTls (url: string, headers: Record<string, string>): Promise<nu
   })
 }
 
-/** The direct children of a process (Linux only): a cluster's workers, or what a bench run started. */
-export function children (pid: number): number[] {
+/** The direct children of a process (Linux only): a cluster's workers. */
+function children (pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
       readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number))
   } catch {
     return []
   }
+}
+
+/** Every process below `pid` (Linux only), listed before any is stopped: once a parent is gone, its children belong to init. */
+export function descendants (pid: number): number[] {
+  return children(pid).flatMap((child) => [child, ...descendants(child)])
 }
 
 /** VmHWM of a process in kB (0 once it has exited); Linux only. */
