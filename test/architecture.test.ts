@@ -84,9 +84,12 @@ const WING_FLOORS: Record<string, number> = {
   'api/index.ts': 3
 }
 
-function loopOver (roomOfModule: (path: string) => string, only?: (path: string) => boolean): string[] | undefined {
+type Graph = Map<string, string[]>
+
+/** A loop among rooms (as `roomOfModule` groups modules), over the modules `only` keeps. */
+function loopOver (graph: Graph, roomOfModule: (path: string) => string, only?: (path: string) => boolean): string[] | undefined {
   const rooms = new Map<string, string[]>()
-  for (const [from, targets] of importGraph()) {
+  for (const [from, targets] of graph) {
     if (only !== undefined && !only(from)) continue
     const room = roomOfModule(from)
     const out = rooms.get(room) ?? []
@@ -99,53 +102,87 @@ function loopOver (roomOfModule: (path: string) => string, only?: (path: string)
   return findCycle(rooms)
 }
 
+/** Imports of a room on a higher floor than the importer's. */
+function upwardImports (graph: Graph): string[] {
+  const upward: string[] = []
+  for (const [from, targets] of graph) {
+    for (const target of targets) if (FLOORS[roomOf(target)] > FLOORS[roomOf(from)]) upward.push(`${from} → ${target}`)
+  }
+  return upward
+}
+
+/** Imports inside api/ of a room on the same or a higher wing floor (a step importing another step, the pipeline …). */
+function wingViolations (graph: Graph): string[] {
+  const wrong: string[] = []
+  for (const [from, targets] of graph) {
+    if (!from.startsWith('api/')) continue
+    for (const target of targets) {
+      if (!target.startsWith('api/') || wingRoomOf(target) === wingRoomOf(from)) continue
+      if (WING_FLOORS[wingRoomOf(target)] >= WING_FLOORS[wingRoomOf(from)]) wrong.push(`${from} → ${target}`)
+    }
+  }
+  return wrong
+}
+
+/** Imports of api/ or control/ by the floors below them. */
+function lowerLayerViolations (graph: Graph): string[] {
+  const wrong: string[] = []
+  for (const [from, targets] of graph) {
+    if (FLOORS[roomOf(from)] >= FLOORS.api) continue
+    for (const target of targets) if (['api', 'control'].includes(roomOf(target))) wrong.push(`${from} → ${target}`)
+  }
+  return wrong
+}
+
+const inWing = (path: string): boolean => path.startsWith('api/')
+
 t.test('no module imports itself round a loop', async (t) => {
   t.equal(findCycle(importGraph())?.join(' → '), undefined)
 })
 
 t.test('no folder imports itself round a loop, root files included', async (t) => {
-  t.equal(loopOver(roomOf)?.join(' → '), undefined)
-  t.equal(loopOver(wingRoomOf, (path) => path.startsWith('api/'))?.join(' → '), undefined, 'inside the api wing')
+  t.equal(loopOver(importGraph(), roomOf)?.join(' → '), undefined)
+  t.equal(loopOver(importGraph(), wingRoomOf, inWing)?.join(' → '), undefined, 'inside the api wing')
 })
 
 t.test('every room of src/ has its floor, and src/ keeps to about ten entries', async (t) => {
   const entries = readdirSync(SRC)
   t.same(entries.filter((entry) => FLOORS[entry] === undefined), [], 'rooms without a floor')
   t.ok(entries.length <= 11, `${entries.length} entries at the root of src/`)
-  const wing = [...importGraph().keys()].filter((path) => path.startsWith('api/')).map(wingRoomOf)
+  const wing = [...importGraph().keys()].filter(inWing).map(wingRoomOf)
   t.same([...new Set(wing)].filter((room) => WING_FLOORS[room] === undefined), [], 'wing rooms without a floor')
 })
 
 t.test('no module imports a layer above its own', async (t) => {
-  const upward: string[] = []
-  for (const [from, targets] of importGraph()) {
-    for (const target of targets) {
-      if (FLOORS[roomOf(target)] > FLOORS[roomOf(from)]) upward.push(`${from} → ${target}`)
-    }
-  }
-  t.same(upward, [])
+  t.same(upwardImports(importGraph()), [])
 })
 
 t.test('inside the api wing, a step knows no other step, nor the pipeline or an entrance', async (t) => {
-  const wrong: string[] = []
-  for (const [from, targets] of importGraph()) {
-    if (!from.startsWith('api/')) continue
-    for (const target of targets) {
-      if (!target.startsWith('api/') || wingRoomOf(target) === wingRoomOf(from)) continue
-      const [a, b] = [WING_FLOORS[wingRoomOf(from)], WING_FLOORS[wingRoomOf(target)]]
-      if (b >= a) wrong.push(`${from} → ${target}`)
-    }
-  }
-  t.same(wrong, [])
+  t.same(wingViolations(importGraph()), [])
 })
 
 t.test('the lower layers (store with the journal, runtime with metrics, schemas, config) import nothing from api/ or control/', async (t) => {
-  const wrong: string[] = []
-  for (const [from, targets] of importGraph()) {
-    if (FLOORS[roomOf(from)] >= FLOORS.api) continue
-    for (const target of targets) if (['api', 'control'].includes(roomOf(target))) wrong.push(`${from} → ${target}`)
-  }
-  t.same(wrong, [])
+  t.same(lowerLayerViolations(importGraph()), [])
+})
+
+t.test('each rule catches what it names, root files included (a synthetic graph)', async (t) => {
+  const graph: Graph = new Map([
+    ['errors.ts', ['app.ts']],
+    ['app.ts', ['errors.ts', 'api/index.ts']],
+    ['store/db.ts', ['api/state.ts']],
+    ['api/state.ts', ['store/db.ts']],
+    ['api/throttle/throttle.ts', ['api/auth/caller.ts', 'api/pipeline/call.ts']],
+    ['api/auth/caller.ts', []],
+    ['api/pipeline/call.ts', ['api/entrances/fast-path.ts']],
+    ['api/entrances/fast-path.ts', ['api/pipeline/call.ts']],
+    ['api/index.ts', []]
+  ])
+  t.same(findCycle(graph), ['errors.ts', 'app.ts', 'errors.ts'], 'a loop through two root files')
+  t.ok(loopOver(graph, roomOf), 'a loop between folders')
+  t.same(loopOver(graph, wingRoomOf, inWing), ['api/pipeline', 'api/entrances', 'api/pipeline'], 'a loop inside the wing')
+  t.same(upwardImports(graph), ['errors.ts → app.ts', 'store/db.ts → api/state.ts'])
+  t.same(wingViolations(graph), ['api/throttle/throttle.ts → api/auth/caller.ts', 'api/throttle/throttle.ts → api/pipeline/call.ts', 'api/pipeline/call.ts → api/entrances/fast-path.ts'])
+  t.same(lowerLayerViolations(graph), ['store/db.ts → api/state.ts'])
 })
 
 t.test('--rate-limit, --latency and --cors are parsed in one module, config/grammars.ts, and nowhere else', async (t) => {

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { CloudError } from '../errors.js'
 import type { Metrics } from './metrics/metrics.js'
 import { UNMATCHED } from './metrics/metrics.js'
@@ -22,7 +22,7 @@ export type AccountRequest = (reqId: string, req: LoggedRequest, route: string, 
 
 export interface Accounting {
   account: AccountRequest
-  /** Accounts every request of `app` that no pipeline accounts for (control plane, unmatched routes) when its response is done. */
+  /** Accounts every request of `app` that no pipeline accounts for (control plane, unmatched routes) when its response is done; call it before any route is declared. */
   install: (app: FastifyInstance) => void
 }
 
@@ -46,11 +46,22 @@ export function createAccounting (metrics: Metrics, log: FastifyBaseLogger, logR
         if (request.routeOptions.config.pipeline !== true && error instanceof CloudError && error.reason !== undefined) metrics.countAuthFailure(error.reason)
         done()
       })
+      // Each route gets its hook when it is declared, holding its own pattern, so nothing per request
+      // reads the route's options (a getter that builds an object) or looks a series up by name.
+      app.addHook('onRoute', (route) => {
+        if (route.config?.pipeline === true) return
+        const pattern = route.url
+        const hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+          account(request.id, request, pattern, reply.statusCode, reply.elapsedTime)
+          done()
+        }
+        const existing = route.onResponse
+        route.onResponse = existing === undefined ? [hook] : [...(Array.isArray(existing) ? existing : [existing]), hook]
+      })
+      // Requests no route matched run only the root's hooks; is404 is a plain read.
       // Callback style: an async hook costs a promise and a microtask on every request.
       app.addHook('onResponse', (request, reply, done) => {
-        if (request.routeOptions.config.pipeline !== true) {
-          account(request.id, request, request.is404 ? UNMATCHED : request.routeOptions.url ?? UNMATCHED, reply.statusCode, reply.elapsedTime)
-        }
+        if (request.is404) account(request.id, request, UNMATCHED, reply.statusCode, reply.elapsedTime)
         done()
       })
     }
