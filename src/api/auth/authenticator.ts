@@ -25,7 +25,8 @@ function identifying (check: Authenticator): Authenticator {
   const identified: Authenticator = (request) => {
     const verdict = check(request)
     if (verdict.ok) {
-      const caller = callerOf(request.headers)
+      // An accepted AK/SK call is its AK's; a token's, or any call's under --auth off, is read off its headers.
+      const caller = verdict.scheme === 'aksk' ? verdict.principal : callerOf(request.headers)
       if (caller !== undefined) verdict.caller = caller
     }
     return verdict

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
-import { AKSK_AUTHORIZATION } from './relaxed.js'
+import { AKSK_AUTHORIZATION } from '../../runtime/wire/aksk-signature.js'
 
 // A client sends the same token call after call: its hash is kept for the next call.
 let lastToken = ''

@@ -1,7 +1,5 @@
+import { AKSK_AUTHORIZATION } from '../../runtime/wire/aksk-signature.js'
 import type { AuthRequest, AuthVerdict } from './types.js'
-
-/** `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex` (reference §2.4). */
-export const AKSK_AUTHORIZATION = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)\s*$/
 
 const single = (value: string | string[] | undefined): string | undefined => Array.isArray(value) ? value[0] : value
 

@@ -3,7 +3,7 @@ import { SECRET_HEADERS } from '../../runtime/wire/http.js'
 import { canonicalRequest, canonicalTarget, headerValue, signature, stringToSign } from '../../runtime/wire/aksk-signature.js'
 import type { AkskEntry, Credentials, TokenEntry } from '../../config/credentials.js'
 import { createLockout, type Lockout, type LockoutOptions } from './lockout.js'
-import { AKSK_AUTHORIZATION } from './relaxed.js'
+import { AKSK_AUTHORIZATION } from '../../runtime/wire/aksk-signature.js'
 import type { AuthRequest, AuthVerdict, Authenticator } from './types.js'
 
 /** The gateway refuses an X-Sdk-Date further than this from its own clock, either way. */

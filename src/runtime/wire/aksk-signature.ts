@@ -2,6 +2,9 @@ import { createHmac, hash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { unescape } from 'node:querystring'
 
+/** `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex` (reference §2.4). */
+export const AKSK_AUTHORIZATION = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)\s*$/
+
 /** The parts of a request an AK/SK signature covers (SDK-HMAC-SHA256). */
 export interface SignedRequest {
   method: string
