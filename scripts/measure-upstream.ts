@@ -1,5 +1,5 @@
 /**
- * Figures for the README's "Record real data" and "Snapshots in CI": the time forwarding adds to a
+ * Figures for "Record real data" and "Snapshots in CI" (docs/guides/record-and-snapshots.md): the time forwarding adds to a
  * lookup (`--unknown-transaction proxy` in front of a local emulator standing in for the cloud,
  * strict AK/SK, every call signed anew), and export/import times of a 100,000-record state through
  * the control plane and the CLI. Sequential calls, medians; not part of `npm test`.

@@ -1,54 +1,19 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
-import swagger from '@fastify/swagger'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
-import type { Config } from './config.js'
-import { createAuthenticator } from './auth/authenticator.js'
-import { swaggerOptions } from './openapi.js'
-import { errors } from './errors.js'
-import { DEFAULT_LIMITS, type ServerLimits } from './limits.js'
-import { clientErrorHandler, frameworkErrors, installErrorHandling } from './http/error-handler.js'
-import { compileSerializersOnFirstUse } from './http/lazy-serializer.js'
-import { guardDescriptors } from './http/descriptor-limit.js'
-import { serverOptions } from './http/server-options.js'
-import { createServerSet, sayWhichAddress, type ServerSet } from './http/servers.js'
-import { installRequestLog, loggerOptions, requestsLogged } from './logging/logger-options.js'
-import { requestLoggerFactory } from './logging/request-logger.js'
-import { bufferedStdout } from './logging/stdout-destination.js'
-import { createEmulatorState } from './emulator-state.js'
-import { createFaultDecider, createLatencyWait } from './faults/decider.js'
-import { parseLatencyFlag } from './latency/distribution.js'
-import { createThrottle } from './throttle/throttle.js'
-import { installCors, withCorsHeaders } from './cors/hook.js'
-import { parseCorsOrigins } from './cors/policy.js'
-import { installGracefulClose } from './lifecycle/graceful-close.js'
-import { loadFaultRules } from './faults/load.js'
-import { createMetrics } from './metrics/metrics.js'
-import { createPipeline } from './pipeline/index.js'
-import { createFastPath } from './pipeline/fast-path.js'
-import { installApiEntrance } from './pipeline/fastify-api.js'
-import { handedOver } from './pipeline/hand-over.js'
-import { accessStagesRoute } from './routes/access-stages.js'
-import { CONTROL_BODY_LIMIT, controlPlane } from './routes/control/index.js'
-import { dashboardRoutes } from './routes/dashboard.js'
-import { DASHBOARD_DIR } from './dashboard-dir.js'
-import { validatorCompiler } from './schemas/validator.js'
-import { openDb, type Db } from './store/db.js'
-import { claimDatabase } from './store/lock.js'
-import { loadFixtures } from './store/fixtures.js'
-import { createFindBody } from './store/lookup.js'
-import { createDriftDetector } from './upstream/drift.js'
-import { createForwarding, loadUpstreamAuth } from './upstream/setup.js'
-import { readTlsFiles, resolveTls, type TlsSetup } from './tls/material.js'
-import { hostMissing, REQUEST_ID_HEADER } from './wire/http.js'
-import { newRequestId } from './wire/request-id.js'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Set when serving HTTPS: the certificate served, and the file a generated one was written to. */
-    tls?: { certificate: string, certificateFile?: string }
-  }
-}
+import type { Config } from './config/config.js'
+import { createDriftDetector, createEmulatorState, installApi, readApiFiles } from './api/index.js'
+import { CONTROL_BODY_LIMIT, controlPlane } from './control/index.js'
+import { dashboardRoutes } from './control/dashboard/routes.js'
+import { DASHBOARD_DIR } from './control/dashboard/dir.js'
+import { installOpenApi } from './control/openapi-document.js'
+import { createAccounting } from './runtime/accounting.js'
+import { createFastifyApp } from './runtime/http/fastify-app.js'
+import { createServerSet, sayWhichAddress, type ServerSet } from './runtime/http/servers.js'
+import type { ServerLimits } from './runtime/limits.js'
+import { installGracefulClose } from './runtime/lifecycle/graceful-close.js'
+import { requestsLogged } from './runtime/logging/logger-options.js'
+import { createMetrics } from './runtime/metrics/metrics.js'
+import { openStorage, readTlsFiles } from './runtime/storage.js'
 
 export interface BuildOptions {
   /** Where log lines go instead of stdout (tests capture them here). */
@@ -68,70 +33,21 @@ export interface BuildOptions {
 /** Builds the emulator without listening; the CLI and the tests both start it this way. */
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   // Files are read before anything is opened, so a bad one stops start-up with nothing to undo.
-  const fixtures = config.fixtures === false ? [] : loadFixtures(config.fixtures)
-  const startupFaults = config.faults === undefined ? [] : loadFaultRules(config.faults)
   // The emulator's clock lives in the state, opened below; the authenticator reads it per request.
   let now: () => number = Date.now
-  const authenticate = createAuthenticator(config, () => now())
-  const upstreamAuth = loadUpstreamAuth(config)
-  const cors = config.cors === undefined ? undefined : parseCorsOrigins(config.cors)
+  const files = readApiFiles(config, () => now())
   const tlsFiles = readTlsFiles(config)
+  const storage = await openStorage(config, tlsFiles, { claim: options.seedState !== false })
 
-  // A worker serves the file its primary has claimed for the whole cluster.
-  const claim = options.seedState === false ? undefined : claimDatabase(config.db)
-  let db: Db | undefined
-  let tls: TlsSetup | undefined
-  try {
-    db = openDb(config.db, { shared: config.workers > 1 })
-    // HTTPS is chosen when the server is made, so the TLS pair (kept in the database) comes first.
-    tls = await resolveTls(config, db, tlsFiles, { writeCertificate: options.seedState !== false })
-  } catch (err) {
-    db?.close()
-    claim?.release()
-    throw err
-  }
-
-  // JSON lines on stdout in batches, unless a test captures them or a person reads them at a terminal.
-  const stdout = options.logStream === undefined && !process.stdout.isTTY && config.logLevel !== 'silent' ? bufferedStdout() : undefined
   const servers = options.servers ?? createServerSet()
-  const app = Fastify({
-    logger: loggerOptions(config, options.logStream ?? stdout?.stream),
-    logController: new LogController({ disableRequestLogging: true }),
-    // A request the fast path handed over keeps the id it was given there.
-    genReqId: (req) => handedOver(req)?.call.id ?? newRequestId(),
-    childLoggerFactory: requestLoggerFactory,
-    // Long enough for any project_id/transaction_id the schemas accept, percent-encoded.
-    routerOptions: { maxParamLength: 1024 },
-    bodyLimit: CONTROL_BODY_LIMIT,
-    return503OnClosing: false,
-    frameworkErrors: withCorsHeaders(cors, frameworkErrors),
-    clientErrorHandler,
-    serverFactory: servers.factory,
-    schemaController: { compilersFactory: { buildSerializer: compileSerializersOnFirstUse } },
-    ...serverOptions({ ...DEFAULT_LIMITS, ...options.limits }, tls)
-  }).withTypeProvider<TypeBoxTypeProvider>()
-  app.decorate('tls', tls === undefined ? undefined : { certificate: tls.cert, certificateFile: tls.certificateFile })
-  app.setValidatorCompiler(validatorCompiler)
-  // onClose hooks run last-added first: this one, added first, writes the lines the others log.
-  if (stdout !== undefined) app.addHook('onClose', async () => stdout.close())
-  guardDescriptors(app.server, app.log)
-
-  const state = createEmulatorState(db, config, fixtures, startupFaults, { seed: options.seedState, hostClock: options.hostClock })
+  const app = createFastifyApp(config, { ...options, servers, tls: storage.tls, frameworkErrors: files.frameworkErrors, bodyLimit: CONTROL_BODY_LIMIT, requestIdOf: files.requestIdOf })
+  const state = createEmulatorState(storage.db, config, files.fixtures, files.startupFaults, { seed: options.seedState, hostClock: options.hostClock })
   now = state.clock.now
   app.addHook('onClose', async () => {
     state.journal.flush()
-    db.close()
-    claim?.release()
+    storage.close()
   })
 
-  // Callback style: an async hook costs a promise and a microtask on every request.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header(REQUEST_ID_HEADER, request.id)
-    if (hostMissing(request.raw)) done(errors.badRequest())
-    else done()
-  })
-  installCors(app, cors)
-  installErrorHandling(app)
   const drift = createDriftDetector(app.log)
   const metrics = createMetrics({
     journalSize: () => state.journal.count(),
@@ -139,46 +55,20 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     faultRules: () => state.faults.count(),
     drift: config.unknownTransaction === 'proxy' ? drift.counts : undefined
   })
-  metrics.countUnmatched(app)
-  installRequestLog(app, config.logLevel, { unmatchedOnly: true })
-  await app.register(swagger, swaggerOptions)
+  // One way to count and log a request: the pipeline's record() for the API's, this for the rest.
+  const accounting = createAccounting(metrics, app.log, requestsLogged(config.logLevel))
+  accounting.install(app)
+  await installOpenApi(app)
 
-  // The emulated API: one pipeline (CORS headers, authentication, throttling, faults and latency;
-  // every request recorded) for its two entrances.
-  const pipeline = createPipeline({
-    cors,
-    authenticate,
-    throttle: createThrottle({ policies: state.rateLimits.policies, counters: state.rateLimits.counters, clock: state.clock }),
-    decideFault: createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer }),
-    latencyWait: createLatencyWait(config.latency === undefined ? undefined : parseLatencyFlag(config.latency), state.latencyRng, config.prefer),
-    journal: state.journal,
-    metrics,
-    log: app.log,
-    logRequests: requestsLogged(config.logLevel)
-  })
-  const findBody = createFindBody(state.transactions, config.unknownTransaction)
-  const forwarding = createForwarding(config, {
-    auth: upstreamAuth,
-    drift,
-    recordBody: state.transactions.putBody,
-    count: metrics.upstreamResult,
-    log: app.log
-  })
-  if (forwarding !== undefined) app.addHook('onClose', async () => forwarding.close())
-  await app.register(async (api) => {
-    installApiEntrance(api, pipeline)
-    await api.register(accessStagesRoute, { findBody, forward: forwarding?.forward })
-  })
+  const fastPath = await installApi(app, { config, files, state, metrics, accounting, drift })
   await app.register(async (control) => {
-    metrics.countScope(control)
-    installRequestLog(control, config.logLevel)
-    await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: authenticate.reset, metrics, drift })
+    await control.register(controlPlane, { state, adminToken: config.adminToken, auth: config.auth, resetAuth: files.authenticate.reset, metrics, drift })
     await control.register(dashboardRoutes, { dir: options.dashboardDir ?? DASHBOARD_DIR })
   })
   const trackRequests = installGracefulClose(app, config.shutdownGrace * 1000)
   sayWhichAddress(app, config.host)
   await app.ready()
-  if (config.fastPath) servers.putInFront(createFastPath({ decide: pipeline.decide, record: pipeline.record, findBody }))
+  if (fastPath !== undefined) servers.putInFront(fastPath)
   trackRequests()
   return app
 }

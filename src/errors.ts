@@ -2,8 +2,15 @@ import type { ErrorBody } from './schemas/error-body.js'
 
 /**
  * Every error the emulator can answer with. Codes and wordings marked (docs) are the real service's
- * or gateway's (see README, "Error catalogue"); the others are the emulator's own choice.
+ * or gateway's (see docs/reference/errors.md); the others are the emulator's own choice.
  */
+/**
+ * An input a store refuses for what its schema cannot say (a fault rule's latency range, a limit
+ * on how many it holds). The message reads as a bad body's detail (`field PATH RULE`); the one
+ * error handler renders it as the catalogue's 400 "Invalid request body", a CLI as its own line.
+ */
+export class RefusedInput extends Error {}
+
 export class CloudError extends Error {
   /** For a refused authentication (401), why, as a code: metrics count it, the log carries it. */
   readonly reason?: AuthFailureReason

@@ -1,16 +1,17 @@
 import type { FastifyInstance } from 'fastify'
-import { AdminClient, type RequestFilter } from './admin-client.js'
+import { AdminClient, type RequestFilter } from './control/admin-client.js'
 import { buildApp } from './app.js'
-import { ConfigError, resolveConfig, type Config } from './config.js'
+import { resolveConfig, type ConfigOptions } from './config/config.js'
+import { ConfigError } from './config/error.js'
 import type { TransactionRecord } from './schemas/access-stages.js'
 import type { CredentialsFile } from './schemas/credentials.js'
 import type { FaultRule, FaultRuleView } from './schemas/faults.js'
 import type { JournalEntry } from './schemas/journal.js'
 import type { ResetResult } from './schemas/control.js'
 
-export { AdminClient, AdminError, type RequestFilter } from './admin-client.js'
+export { AdminClient, AdminError, type RequestFilter } from './control/admin-client.js'
 export { buildApp } from './app.js'
-export type { Config } from './config.js'
+export type { Config } from './config/config.js'
 export type { AccessStagesBody, TransactionRecord, UserAccessStage } from './schemas/access-stages.js'
 export type { CredentialsFile } from './schemas/credentials.js'
 export type { FaultRule, FaultRuleView } from './schemas/faults.js'
@@ -24,7 +25,7 @@ export type { DriftKind, DriftReport } from './schemas/upstream.js'
  * The CLI's options, camelCased (`unknownTransaction` for --unknown-transaction); all optional.
  * `credentials` (for `auth: 'strict'`) is the credentials file's content as an object, or its path.
  */
-export type EmulatorOptions = Partial<Omit<Config, 'credentials' | 'credentialsJson'>> & { credentials?: string | CredentialsFile }
+export type EmulatorOptions = Partial<Omit<ConfigOptions, 'credentials' | 'credentialsJson'>> & { credentials?: string | CredentialsFile }
 
 export interface RunningEmulator {
   /** Base URL, e.g. http://127.0.0.1:41234 (https:// with TLS): point the SDK's endpoint here. */

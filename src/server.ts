@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { followPrimary, reportReady, reportStartFailure, workerConfig, workerSlot } from './cluster/worker.js'
-import { helpText, parseConfig } from './config.js'
-import { listenQuietly, readyLine } from './lifecycle/ready-line.js'
-import { startFailure } from './lifecycle/start-failure.js'
-import { VERSION } from './version.js'
+import { followPrimary, reportReady, reportStartFailure, workerConfig, workerSlot } from './cli/cluster/worker.js'
+import { helpText, parseConfig } from './config/config.js'
+import { listenQuietly, readyLine } from './runtime/lifecycle/ready-line.js'
+import { startFailure } from './runtime/lifecycle/start-failure.js'
+import { VERSION } from './runtime/version.js'
 
 /** Beyond the grace, the time close itself may take (closing the database) before the process is called stuck. */
 const CLOSE_MARGIN_MS = 5000
@@ -13,12 +13,12 @@ const CLOSE_MARGIN_MS = 5000
 async function main (argv: string[]): Promise<void> {
   if (argv[0] === 'generate') {
     // Loaded only for the subcommand, so serving never pays for the generator and its progress bar.
-    const { runGenerate } = await import('./generate/cli.js')
+    const { runGenerate } = await import('./cli/generate/cli.js')
     await runGenerate(argv.slice(1))
     return
   }
   if (argv[0] === 'export' || argv[0] === 'import') {
-    const { runSnapshotCommand } = await import('./snapshot/cli.js')
+    const { runSnapshotCommand } = await import('./cli/snapshot.js')
     await runSnapshotCommand(argv[0], argv.slice(1))
     return
   }
@@ -33,7 +33,7 @@ async function main (argv: string[]): Promise<void> {
   const config = parseConfig(argv, process.env)
   const slot = workerSlot()
   if (config.workers > 1 && slot === undefined) {
-    const { runPrimary } = await import('./cluster/primary.js')
+    const { runPrimary } = await import('./cli/cluster/primary.js')
     process.exitCode = await runPrimary(config)
     return
   }

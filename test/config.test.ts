@@ -1,5 +1,5 @@
 import t from 'tap'
-import { BUNDLED_FIXTURES, ConfigError, helpText, parseConfig } from '../src/config.js'
+import { BUNDLED_FIXTURES, ConfigError, helpText, parseConfig } from '../src/config/config.js'
 
 t.test('defaults are the contract\'s', async (t) => {
   t.same({ ...parseConfig([]) }, {

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 import type { Test } from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp, type BuildOptions } from '../src/app.js'
-import { resolveConfig, type Config } from '../src/config.js'
+import { resolveConfig, type Config } from '../src/config/config.js'
 
 export { DOC_BODY, DOC_PATH, DOC_PROJECT, DOC_TRANSACTION } from './documented.js'
 export const TOKEN = { 'x-auth-token': 'test-token' }

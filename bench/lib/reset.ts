@@ -1,4 +1,4 @@
-import { generateRecords } from '../../src/generate/records.js'
+import { generateRecords } from '../../src/cli/generate/records.js'
 import { stagesPath } from '../../test/documented.js'
 
 const RESET_PROJECT = 'bench-reset'

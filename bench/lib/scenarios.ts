@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { signRequest } from '../../src/auth/aksk-signature.js'
+import { signRequest } from '../../src/runtime/wire/aksk-signature.js'
 import type { FaultRule } from '../../src/schemas/faults.js'
 import { DOC_BODY, DOC_PATH, DOC_PROJECT, stagesPath } from '../../test/documented.js'
 import type { LoadSpec } from './load.js'

@@ -60,6 +60,7 @@ function getStatusTls (url: string, headers: Record<string, string>): Promise<nu
   })
 }
 
+/** The direct children of a process (Linux only): a cluster's workers. */
 function children (pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
@@ -67,6 +68,11 @@ function children (pid: number): number[] {
   } catch {
     return []
   }
+}
+
+/** Every process below `pid` (Linux only), listed before any is stopped: once a parent is gone, its children belong to init. */
+export function descendants (pid: number): number[] {
+  return children(pid).flatMap((child) => [child, ...descendants(child)])
 }
 
 /** VmHWM of a process in kB (0 once it has exited); Linux only. */

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { MAX_CLOCK_OFFSET_MS } from '../clock/clock.js'
+
+/** Largest shift accepted either way: 100 years, far beyond any expiry a test needs to reach. */
+export const MAX_CLOCK_OFFSET_MS = 100 * 365 * 24 * 3600 * 1000
 
 const offset = Type.Integer({ minimum: -MAX_CLOCK_OFFSET_MS, maximum: MAX_CLOCK_OFFSET_MS, description: 'Shift of the emulator\'s clock from the host\'s, ms (positive: ahead).' })
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { AUTH_MODES } from '../config.js'
+import { AUTH_MODES } from './auth-mode.js'
 import { stringEnum } from './string-enum.js'
 import { BizTypeSchema, ProjectIdSchema, TransactionIdSchema, TransactionRecordSchema } from './access-stages.js'
 import { FaultRuleViewSchema } from './faults.js'
@@ -32,7 +32,7 @@ export type Health = Static<typeof HealthSchema>
 /**
  * Control-plane query strings are validated like bodies: a parameter not listed is refused (a
  * misspelt filter would otherwise widen a destructive call to everything), and so is a number out
- * of range. Every control route gets at least NoQuerySchema (see routes/control/index.ts).
+ * of range. Every control route gets at least NoQuerySchema (see control/index.ts).
  */
 const QUERY = { additionalProperties: false } as const
 export const NoQuerySchema = Type.Object({}, QUERY)

@@ -4,8 +4,12 @@ import { LatencySchema } from './latency.js'
 import { stringEnum } from './string-enum.js'
 
 export const FAULT_KINDS = ['error', 'delay', 'reset', 'malformed', 'hang', 'dribble'] as const
+export type FaultKind = typeof FAULT_KINDS[number]
 /** No fault keeps a connection longer than this, whatever a rule asks. */
 export const MAX_FAULT_MS = 300_000
+/** A dribble rule that names no `chunks` or `over_ms` sends its body in this many pieces, over this many ms. */
+export const DRIBBLE_CHUNKS = 5
+export const DRIBBLE_MS = 1000
 
 export const FaultMatchSchema = Type.Object({
   project_id: Type.Optional(ProjectIdSchema),
@@ -29,8 +33,8 @@ export const FaultActionSchema = Type.Object({
   delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_MS, description: 'Wait before acting (any kind).' })),
   jitter_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_MS, description: 'Extra random wait in [0, jitter_ms), from the seeded PRNG.' })),
   latency: Type.Optional(LatencySchema),
-  chunks: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'For kind dribble: pieces the body is sent in (default 5).' })),
-  over_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_MS, description: 'For kind dribble: time from the first piece to the last (default 1000); cut so that the wait before it and the dribble end within 300000 ms.' }))
+  chunks: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: `For kind dribble: pieces the body is sent in (default ${DRIBBLE_CHUNKS}).` })),
+  over_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_MS, description: `For kind dribble: time from the first piece to the last (default ${DRIBBLE_MS}); cut so that the wait before it and the dribble end within ${MAX_FAULT_MS} ms.` }))
 }, { additionalProperties: false })
 
 export const FaultRuleSchema = Type.Object({

@@ -3,6 +3,14 @@ import { stringEnum } from './string-enum.js'
 
 export const OUTCOMES = ['ok', 'error', 'auth_failed', 'throttled', 'fault:error', 'fault:delay', 'fault:reset', 'fault:malformed', 'fault:hang', 'fault:dribble', 'proxied', 'recorded'] as const
 
+export const AuthOutcomeSchema = Type.Object({
+  scheme: stringEnum(['none', 'token', 'aksk']),
+  principal: Type.Optional(Type.String({ description: 'The AK, or "token"; never a secret.' })),
+  ok: Type.Boolean()
+}, { additionalProperties: false })
+/** What the journal records of a request's authentication; never a secret. */
+export type AuthOutcome = Static<typeof AuthOutcomeSchema>
+
 export const JournalEntrySchema = Type.Object({
   seq: Type.Integer({ description: 'Increases with every entry.' }),
   time: Type.String({ description: 'ISO 8601 time the request arrived.' }),
@@ -13,11 +21,7 @@ export const JournalEntrySchema = Type.Object({
   transaction_id: Type.Optional(Type.String()),
   status: Type.Integer({ description: 'Status sent; 0 when the connection was reset or left hanging.' }),
   duration_ms: Type.Number(),
-  auth: Type.Object({
-    scheme: stringEnum(['none', 'token', 'aksk']),
-    principal: Type.Optional(Type.String({ description: 'The AK, or "token"; never a secret.' })),
-    ok: Type.Boolean()
-  }, { additionalProperties: false }),
+  auth: AuthOutcomeSchema,
   fault_id: Type.Optional(Type.String({ description: 'The fault rule that fired, or "prefer" for a Prefer header.' })),
   outcome: stringEnum(OUTCOMES)
 }, { title: 'JournalEntry', additionalProperties: false })

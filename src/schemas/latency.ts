@@ -22,3 +22,10 @@ export const LatencySchema = Type.Union([
   }, { additionalProperties: false })
 ], { title: 'Latency' })
 export type Latency = Static<typeof LatencySchema>
+
+/**
+ * What the schema cannot say about a distribution, as `FIELD RULE` (undefined when there is
+ * nothing): a uniform whose `max` is below its `min` is a typo, not a range.
+ */
+export const latencyProblem = (latency: Latency): string | undefined =>
+  latency.distribution === 'uniform' && latency.min > latency.max ? `max must be >= min (${latency.min})` : undefined

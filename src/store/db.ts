@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { ConfigError } from '../config.js'
+import { ConfigError } from '../config/error.js'
 import { createBaseWriter } from './base.js'
 import { keyHash } from './key-hash.js'
 

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError } from '../config.js'
-import { readJsonFile } from '../json-file.js'
+import { ConfigError } from '../config/error.js'
+import { readJsonFile } from '../config/json-file.js'
 import { TransactionRecordSchema, type TransactionRecord } from '../schemas/access-stages.js'
 import { checkOnStartup, fieldOf, ruleOf } from '../schemas/validator.js'
 

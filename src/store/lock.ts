@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { ConfigError } from '../config.js'
+import { ConfigError } from '../config/error.js'
 
 /** The file beside a database whose lock says an emulator serves it. */
 export const lockFileOf = (file: string): string => `${file}-lock`

@@ -3,7 +3,7 @@ import { sharedByProcesses, type Db } from './db.js'
 /** Values the emulator keeps as settings: the clock offset and the throttling policies. */
 export interface Settings {
   clockOffsetMs: number
-  /** JSON-ready policies as `src/throttle/policies.ts` keeps them. */
+  /** JSON-ready policies as `src/api/throttle/policies.ts` keeps them. */
   rateLimits: unknown
 }
 export type SettingName = keyof Settings

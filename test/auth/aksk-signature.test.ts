@@ -2,7 +2,7 @@ import t from 'tap'
 import {
   authorizationHeader, canonicalHeaders, canonicalQueryString, canonicalRequest, canonicalUri, encodeRfc3986,
   EMPTY_BODY_SHA256, payloadHash, sha256Hex, signature, signRequest, splitUrl, stringToSign
-} from '../../src/auth/aksk-signature.js'
+} from '../../src/runtime/wire/aksk-signature.js'
 
 // Test vector A: the API Request Signing Guide's worked example (reference §2).
 const AK = 'QTWAOYTTINDUT2QVKYUC'

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { join } from 'node:path'
-import { loadCredentials, parseCredentials } from '../../src/auth/credentials.js'
+import { loadCredentials, parseCredentials } from '../../src/config/credentials.js'
 import { buildApp } from '../../src/app.js'
-import { ConfigError, resolveConfig } from '../../src/config.js'
+import { ConfigError, resolveConfig } from '../../src/config/config.js'
 import { runCli } from '../cli/run-cli.js'
 
 const GOOD = {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createLockout, LOCKOUT_DURATION_MS, LOCKOUT_THRESHOLD } from '../../src/auth/lockout.js'
+import { createLockout, LOCKOUT_DURATION_MS, LOCKOUT_THRESHOLD } from '../../src/api/auth/lockout.js'
 
 t.test('defaults are the gateway\'s: 5 failures, 5 minutes', async (t) => {
   t.equal(LOCKOUT_THRESHOLD, 5)

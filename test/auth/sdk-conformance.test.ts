@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildApp } from '../../src/app.js'
-import { resolveConfig } from '../../src/config.js'
+import { resolveConfig } from '../../src/config/config.js'
 import { startCli } from '../cli/run-cli.js'
 import { captureLogs, DOC_BODY, DOC_PROJECT, DOC_TRANSACTION } from '../helper.js'
 import {

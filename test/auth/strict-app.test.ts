@@ -1,5 +1,5 @@
 import t from 'tap'
-import { signRequest } from '../../src/auth/aksk-signature.js'
+import { signRequest } from '../../src/runtime/wire/aksk-signature.js'
 import { assertError, build, DOC_BODY, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from '../helper.js'
 
 const SK = 'app-test-sk-do-not-log'

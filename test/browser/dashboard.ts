@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Test } from 'tap'
 import type { Browser, Page } from 'playwright-core'
-import type { Config } from '../../src/config.js'
+import type { Config } from '../../src/config/config.js'
 import { build, stagesUrl, TOKEN } from '../helper.js'
 import { launchChromium } from './chromium.js'
 

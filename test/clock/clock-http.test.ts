@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Writable } from 'node:stream'
-import { signRequest } from '../../src/auth/aksk-signature.js'
+import { signRequest } from '../../src/runtime/wire/aksk-signature.js'
 import { build, DOC_BODY } from '../helper.js'
 import { CREDENTIALS, DOC, HOST_NOW, sdkDate, startGateway } from '../throttle/gateway.js'
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import SwaggerParser from '@apidevtools/swagger-parser'
-import { renderOpenApi } from '../../src/scripts/write-openapi.js'
+import { renderOpenApi } from '../../src/cli/write-openapi.js'
 import { build } from '../helper.js'
 
 const committedPath = new URL('../../openapi/openapi.json', import.meta.url)

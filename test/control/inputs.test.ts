@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { FastifyInstance } from 'fastify'
-import { AdminClient } from '../../src/admin-client.js'
+import { AdminClient } from '../../src/control/admin-client.js'
 import { assertError, build, DOC_PROJECT, DOC_TRANSACTION, stagesUrl, TOKEN } from '../helper.js'
 
 // Control-plane inputs are validated like the emulated API's: a misspelt or out-of-range query

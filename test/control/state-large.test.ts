@@ -7,7 +7,7 @@ import { runCli, startCli } from '../cli/run-cli.js'
 
 // 100,000 records make a document of about 70 MB. The server sends it a page of records at a
 // time, as the client reads: a client that stops reading holds the export where it is, and the
-// server keeps answering meanwhile. (Memory figures: README, "Snapshots in CI".)
+// server keeps answering meanwhile. (Memory figures: docs/guides/record-and-snapshots.md, "Snapshots in CI".)
 const RECORDS = 100_000
 
 t.test(`export of ${RECORDS} records streams as the client reads; the CLI writes the same bytes`, async (t) => {

@@ -1,7 +1,8 @@
 import t from 'tap'
-import { ConfigError, parseConfig } from '../../src/config.js'
-import { decideCors, isControlPath } from '../../src/cors/decide.js'
-import { apiOriginAllowed, controlOriginAllowed, parseCorsOrigins } from '../../src/cors/policy.js'
+import { ConfigError, parseConfig } from '../../src/config/config.js'
+import { decideCors, isControlPath } from '../../src/api/cors/decide.js'
+import { apiOriginAllowed, controlOriginAllowed } from '../../src/api/cors/policy.js'
+import { parseCorsOrigins } from '../../src/config/cors-flag.js'
 
 t.test('--cors reads origins as browsers serialize them, or *', async (t) => {
   const policy = parseCorsOrigins('http://localhost:5173, HTTPS://App.Example.test:443/ ,http://127.0.0.1:3000')

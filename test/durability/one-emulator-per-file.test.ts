@@ -2,7 +2,7 @@ import t from 'tap'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { AdminClient } from '../../src/admin-client.js'
+import { AdminClient } from '../../src/control/admin-client.js'
 import { runCli, startCli } from '../cli/run-cli.js'
 
 // One database file, one emulator, whatever the worker counts on either side: a second start is

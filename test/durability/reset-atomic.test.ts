@@ -1,6 +1,6 @@
 import t from 'tap'
-import { resolveConfig } from '../../src/config.js'
-import { createEmulatorState } from '../../src/emulator-state.js'
+import { resolveConfig } from '../../src/config/config.js'
+import { createEmulatorState } from '../../src/api/state.js'
 import { openDb } from '../../src/store/db.js'
 
 // Regression: reset used to commit transactions, fault rules and journal in three transactions, so a

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { AdminClient, type AdminError } from '../../src/admin-client.js'
+import { AdminClient, type AdminError } from '../../src/control/admin-client.js'
 import type { TransactionRecord } from '../../src/schemas/access-stages.js'
 import { runCli, startCli, type Running } from '../cli/run-cli.js'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { preferFault } from '../../src/faults/select.js'
+import { preferFault } from '../../src/api/faults/select.js'
 import { build, DOC_PROJECT, DOC_TRANSACTION, stagesUrl, TOKEN } from '../helper.js'
 
 // Issue #12, input 5: RFC 7240 §2 makes these equal to `code=503`; a test asking for a 503 got a 200.

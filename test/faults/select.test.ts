@@ -1,6 +1,6 @@
 import t from 'tap'
-import { matchesRule, preferFault, selectFault, type RuleState } from '../../src/faults/select.js'
-import { rngFromSeed } from '../../src/random.js'
+import { matchesRule, preferFault, selectFault, type RuleState } from '../../src/api/faults/select.js'
+import { rngFromSeed } from '../../src/runtime/random.js'
 import type { FaultRule } from '../../src/schemas/faults.js'
 
 const req = { projectId: 'p1', transactionId: 't1', headers: { 'x-test': 'yes' } }

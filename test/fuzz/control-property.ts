@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
-import { AdminClient } from '../../src/admin-client.js'
+import { AdminClient } from '../../src/control/admin-client.js'
 import { rawExchange, requestBytes } from '../net/raw-http.js'
 import { InvariantError, outcomeOf } from './api-property.js'
 import { controlRequestArb, type ControlRequest } from './control-arbitraries.js'

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
-import { BUNDLED_FIXTURES, resolveConfig, type Config } from '../../src/config.js'
+import { BUNDLED_FIXTURES, resolveConfig, type Config } from '../../src/config/config.js'
 import type { FaultRule } from '../../src/schemas/faults.js'
 import type { JournalEntry } from '../../src/schemas/journal.js'
 import { loadFixtures } from '../../src/store/fixtures.js'

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import type { Config } from '../../src/config.js'
+import type { Config } from '../../src/config/config.js'
 import { apiProperty } from './api-property.js'
 import { TEN_MB_BODY } from './control-arbitraries.js'
 import { adminTokenProperty, checkControlRequest, controlProperty } from './control-property.js'

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
-import type { Journal } from '../../src/journal/journal.js'
-import { createRingJournal } from '../../src/journal/ring.js'
-import { createSqliteJournal } from '../../src/journal/sqlite.js'
+import type { Journal } from '../../src/store/journal/journal.js'
+import { createRingJournal } from '../../src/store/journal/ring.js'
+import { createSqliteJournal } from '../../src/store/journal/sqlite.js'
 import { record } from './records.js'
 import { openDb } from '../../src/store/db.js'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createRingJournal } from '../../src/journal/ring.js'
+import { createRingJournal } from '../../src/store/journal/ring.js'
 import { record } from './records.js'
 
 // What every journal promises (ring and SQLite alike) is in contract.test.ts; these are the ring's own.

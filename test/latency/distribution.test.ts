@@ -1,9 +1,10 @@
 import t from 'tap'
-import { drawLatency, parseLatencyFlag } from '../../src/latency/distribution.js'
-import { dribbleSpan, dribbleStream, sliceBody } from '../../src/latency/dribble.js'
-import { rngFromSeed } from '../../src/random.js'
+import { drawLatency } from '../../src/api/faults/latency.js'
+import { parseLatencyFlag } from '../../src/config/latency-flag.js'
+import { dribbleSpan, dribbleStream, sliceBody } from '../../src/api/faults/dribble.js'
+import { rngFromSeed } from '../../src/runtime/random.js'
 import type { Latency } from '../../src/schemas/latency.js'
-import { ConfigError } from '../../src/config.js'
+import { ConfigError } from '../../src/config/config.js'
 
 const draws = (latency: Latency, seed: number, n: number): number[] => {
   const rng = rngFromSeed(seed)

@@ -3,9 +3,10 @@ import { writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { build, DOC_BODY, DOC_PROJECT, DOC_TRANSACTION, stagesUrl, TOKEN } from '../helper.js'
-import { ConfigError, type Config } from '../../src/config.js'
-import { loadFaultRules } from '../../src/faults/load.js'
-import { drawLatency, latencyRngFor, parseLatencyFlag } from '../../src/latency/distribution.js'
+import { ConfigError, type Config } from '../../src/config/config.js'
+import { loadFaultRules } from '../../src/api/faults/load.js'
+import { drawLatency, latencyRngFor } from '../../src/api/faults/latency.js'
+import { parseLatencyFlag } from '../../src/config/latency-flag.js'
 
 const DOC = stagesUrl(DOC_PROJECT, `?transaction_id=${DOC_TRANSACTION}`)
 

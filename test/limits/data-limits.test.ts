@@ -1,9 +1,9 @@
 import t, { type Test } from 'tap'
 import { request } from 'node:http'
-import { CONTROL_BODY_LIMIT } from '../../src/routes/control/index.js'
+import { CONTROL_BODY_LIMIT } from '../../src/control/index.js'
 import { MAX_UPSERT_RECORDS } from '../../src/schemas/control.js'
-import { MAX_FAULT_RULES } from '../../src/faults/store.js'
-import { DEFAULT_LIMITS } from '../../src/limits.js'
+import { MAX_FAULT_RULES } from '../../src/api/faults/store.js'
+import { DEFAULT_LIMITS } from '../../src/runtime/limits.js'
 import { rawExchange } from '../net/raw-http.js'
 import { assertError, build, DOC_PROJECT, DOC_TRANSACTION, listening, stagesUrl, TOKEN } from '../helper.js'
 
@@ -103,7 +103,7 @@ t.test('fault timings are capped at MAX_FAULT_MS, in rules and in Prefer', async
   const app = await build(t)
   const tooLong = await app.inject({ method: 'POST', url: '/_emulator/faults', payload: { action: { kind: 'delay', delay_ms: 300_001 } } })
   assertError(t, tooLong, 400, 'WKS.0001', 'Invalid request body: field action.delay_ms must be <= 300000.')
-  const { preferFault } = await import('../../src/faults/select.js')
+  const { preferFault } = await import('../../src/api/faults/select.js')
   t.equal(preferFault('delay=999999999')?.waitMs, 300_000)
 })
 

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { connect, type Socket } from 'node:net'
-import { DEFAULT_LIMITS } from '../../src/limits.js'
+import { DEFAULT_LIMITS } from '../../src/runtime/limits.js'
 import { MAX_FAULT_MS } from '../../src/schemas/faults.js'
 import { parseResponses } from '../net/raw-http.js'
 import { DOC_PROJECT, DOC_TRANSACTION, listening, stagesUrl } from '../helper.js'

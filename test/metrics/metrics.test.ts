@@ -1,6 +1,6 @@
 import t from 'tap'
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format'
-import { ACCESS_STAGES_URL } from '../../src/wire/http.js'
+import { ACCESS_STAGES_URL } from '../../src/runtime/wire/http.js'
 import { assertError, DOC_PROJECT, DOC_TRANSACTION, listening, stagesUrl } from '../helper.js'
 
 const ADMIN = { authorization: 'Bearer metrics-admin' }

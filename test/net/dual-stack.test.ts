@@ -1,6 +1,6 @@
 import t from 'tap'
 import dns from 'node:dns'
-import { createServerSet } from '../../src/http/servers.js'
+import { createServerSet } from '../../src/runtime/http/servers.js'
 import { build, captureLogs, DOC_PATH } from '../helper.js'
 import { rawExchange, requestBytes } from './raw-http.js'
 

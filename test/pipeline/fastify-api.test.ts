@@ -1,16 +1,16 @@
 import t, { type Test } from 'tap'
 import Fastify from 'fastify'
-import { signRequest } from '../../src/auth/aksk-signature.js'
-import { parseCredentials } from '../../src/auth/credentials.js'
-import { MAX_SIGNED_BODY } from '../../src/auth/authenticator.js'
-import { checkRelaxed } from '../../src/auth/relaxed.js'
-import { createStrictAuthenticator } from '../../src/auth/strict.js'
-import { authOutcome, type AuthOutcome, type Authenticator } from '../../src/auth/types.js'
-import { installErrorHandling } from '../../src/http/error-handler.js'
-import { createRingJournal } from '../../src/journal/ring.js'
-import { createMetrics } from '../../src/metrics/metrics.js'
-import { createPipeline } from '../../src/pipeline/index.js'
-import { installApiEntrance } from '../../src/pipeline/fastify-api.js'
+import { signRequest } from '../../src/runtime/wire/aksk-signature.js'
+import { parseCredentials } from '../../src/config/credentials.js'
+import { MAX_SIGNED_BODY } from '../../src/api/auth/authenticator.js'
+import { checkRelaxed } from '../../src/api/auth/relaxed.js'
+import { createStrictAuthenticator } from '../../src/api/auth/strict.js'
+import { authOutcome, type AuthOutcome, type Authenticator } from '../../src/api/auth/types.js'
+import { installErrorHandling } from '../../src/runtime/http/error-handler.js'
+import { createRingJournal } from '../../src/store/journal/ring.js'
+import { createMetrics } from '../../src/runtime/metrics/metrics.js'
+import { createPipeline } from '../../src/api/pipeline/index.js'
+import { installApiEntrance } from '../../src/api/entrances/fastify.js'
 import { captureLogs } from '../helper.js'
 
 const SK = 'plugin-test-sk'
@@ -26,11 +26,12 @@ async function bareApp (t: Test, authenticate: Authenticator) {
     throttle: () => undefined,
     decideFault: () => undefined,
     latencyWait: () => 0,
+    findBody: () => undefined,
     journal,
     metrics: createMetrics({ journalSize: () => 0, transactions: () => 0, faultRules: () => 0 }),
-    log: app.log,
-    logRequests: false
-  })
+    account: () => {},
+    log: app.log
+  }, '/get')
   installErrorHandling(app)
   await app.register(async (api) => {
     installApiEntrance(api, pipeline)

@@ -1,23 +1,28 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { docFiles } from './doc-files.js'
 import { outputMatches, readTranscripts, type Command } from './transcript.js'
 
 /*
- * Runs the README's shell examples (see ./transcript.ts for the convention, also described in the
- * README under "Examples are tested"), top to bottom, in one bash session:
- * - in an empty temporary directory, with `wks-emulator` on PATH standing for the built dist/server.js;
- * - against an emulator this test starts with `--port 0` (plus the flags of the last
+ * Runs the shell examples of the README and of every page under docs/ (see ./transcript.ts for the
+ * convention, also described in docs/development.md under "Examples are tested"). Each file is one
+ * session, files one after another in docFiles() order, its blocks top to bottom in one bash:
+ * - in an empty temporary directory of its own, with `wks-emulator` on PATH standing for the built
+ *   dist/server.js;
+ * - against an emulator this test starts for the file with `--port 0` (plus the flags of the last
  *   `<!-- run: emulator FLAGS -->`): `localhost:8080` and `127.0.0.1:8080` in commands and expected
  *   output stand for its real address, and `--port 8080` for its port;
  * - each command with stdin from /dev/null, stdout and stderr together, within 30 s;
  * - curl without its progress meter (a .curlrc of `no-progress-meter`), which it shows only when its
  *   output is not a terminal: the README shows what a person at a terminal sees.
- * Adding a README section: write its examples as `$ ` transcripts with the output they print, or put
+ * Adding a page or a section: write its examples as `$ ` transcripts with the output they print, or put
  * `<!-- not run: why -->` above the fence when they need what a test cannot have (Docker, the cloud).
+ * A file starts from nothing: an example that needs an earlier one's record, variable or file must
+ * be in the same file, after it.
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -58,8 +63,8 @@ async function stopEmulator (emulator: Emulator | undefined): Promise<void> {
   await exited
 }
 
-/** One bash for the whole README, so variables set by one example are there for the next. */
-function startShell (cwd: string, bin: string): { run: (command: Command, address: string) => Promise<{ output: string, exitCode: number }>, close: () => void } {
+/** One bash for a whole file, so variables set by one example are there for the next. */
+function startShell (cwd: string, bin: string, file: string): { run: (command: Command, address: string) => Promise<{ output: string, exitCode: number }>, close: () => void } {
   writeFileSync(join(bin, '.curlrc'), 'no-progress-meter\n')
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, CURL_HOME: bin }
   // A process group of its own, so that closing it ends whatever an example left running.
@@ -71,10 +76,10 @@ function startShell (cwd: string, bin: string): { run: (command: Command, addres
   let n = 0
   const run = async (command: Command, address: string): Promise<{ output: string, exitCode: number }> => {
     const marker = `__readme_done_${++n}__`
-    const file = join(cwd, `.command-${n}.sh`)
-    writeFileSync(file, inTest(command.text, address) + '\n')
+    const script = join(cwd, `.command-${n}.sh`)
+    writeFileSync(script, inTest(command.text, address) + '\n')
     buffer = ''
-    shell.stdin.write(`. ${file} < /dev/null; printf '\\n${marker} %d\\n' $?\n`)
+    shell.stdin.write(`. ${script} < /dev/null; printf '\\n${marker} %d\\n' $?\n`)
     const deadline = Date.now() + COMMAND_TIMEOUT_MS
     for (;;) {
       const at = buffer.indexOf(`\n${marker} `)
@@ -82,21 +87,22 @@ function startShell (cwd: string, bin: string): { run: (command: Command, addres
         const exitCode = Number(buffer.slice(at + marker.length + 2).split('\n')[0])
         return { output: buffer.slice(0, at), exitCode }
       }
-      if (Date.now() > deadline) throw new Error(`README line ${command.line}: no end within ${COMMAND_TIMEOUT_MS / 1000} s; printed so far:\n${buffer}`)
+      if (Date.now() > deadline) throw new Error(`${file} line ${command.line}: no end within ${COMMAND_TIMEOUT_MS / 1000} s; printed so far:\n${buffer}`)
       await new Promise((resolve) => setTimeout(resolve, 10))
     }
   }
   return { run, close: () => { try { process.kill(-shell.pid!, 'SIGKILL') } catch {} } }
 }
 
-t.test('every shell example in the README prints what the README says', async (t) => {
-  const blocks = readTranscripts(readFileSync(join(ROOT, 'README.md'), 'utf8'))
+/** Runs one file's examples in a session of its own; returns how many commands ran. */
+async function runFile (t: Test, file: string): Promise<number> {
+  const blocks = readTranscripts(readFileSync(join(ROOT, file), 'utf8'))
   const cwd = mkdtempSync(join(tmpdir(), 'wks-readme-'))
   const bin = join(cwd, '.bin')
   mkdirSync(bin)
   writeFileSync(join(bin, 'wks-emulator'), `#!/bin/sh\nexec "${process.execPath}" "${SERVER}" "$@"\n`)
   chmodSync(join(bin, 'wks-emulator'), 0o755)
-  const shell = startShell(cwd, bin)
+  const shell = startShell(cwd, bin, file)
   let emulator: Emulator | undefined
   t.teardown(async () => {
     shell.close()
@@ -107,11 +113,11 @@ t.test('every shell example in the README prints what the README says', async (t
   let ran = 0
   for (const block of blocks) {
     if (block.notRun !== undefined) {
-      t.comment(`README line ${block.line}: not run (${block.notRun})`)
+      t.comment(`${file} line ${block.line}: not run (${block.notRun})`)
       continue
     }
     if (block.commands.length === 0) {
-      t.fail(`README line ${block.line}: a shell block with no "$ " command; write it as a transcript or mark it <!-- not run: why -->`)
+      t.fail(`${file} line ${block.line}: a shell block with no "$ " command; write it as a transcript or mark it <!-- not run: why -->`)
       continue
     }
     if (emulator === undefined || block.emulator !== undefined) {
@@ -123,10 +129,20 @@ t.test('every shell example in the README prints what the README says', async (t
       const expected = command.expected.map((l) => inTest(l, emulator!.address))
       const printed = output === '' ? [] : output.replace(/\n$/, '').split('\n')
       const shown = command.text.split('\n')[0]
-      t.ok(outputMatches(expected, printed), `README line ${command.line}: $ ${shown}`, { expected: expected.join('\n'), printed: printed.join('\n') })
-      t.equal(exitCode, command.exitCode, `README line ${command.line}: exit code`)
+      t.ok(outputMatches(expected, printed), `${file} line ${command.line}: $ ${shown}`, { expected: expected.join('\n'), printed: printed.join('\n') })
+      t.equal(exitCode, command.exitCode, `${file} line ${command.line}: exit code`)
       ran++
     }
   }
-  t.ok(ran > 0, `${ran} README commands run`)
+  return ran
+}
+
+t.test('every shell example in the README and docs/ prints what it says', async (t) => {
+  for (const file of docFiles(ROOT)) {
+    await t.test(file, async (t) => {
+      const ran = await runFile(t, file)
+      if (file === 'README.md') t.ok(ran > 0, `${ran} README commands run`)
+      else t.comment(`${ran} commands run`)
+    })
+  }
 })

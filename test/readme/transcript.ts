@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process'
 
 /*
- * The README's shell examples, read as transcripts. The convention (README "Examples are tested"):
+ * The shell examples of the README and of docs/, read as transcripts. The convention
+ * (docs/development.md, "Examples are tested"):
  *
  * - Every fenced block whose language is sh, bash, shell or console is either a transcript, which is
  *   run, or has `<!-- not run: why -->` on the line just above its fence. A block that is neither
@@ -18,7 +19,7 @@ import { spawnSync } from 'node:child_process'
  */
 
 export interface Command {
-  /** 1-based README line of the `$ `. */
+  /** 1-based line of the `$ ` in its file. */
   line: number
   text: string
   expected: string[]
@@ -26,7 +27,7 @@ export interface Command {
 }
 
 export interface Block {
-  /** 1-based README line of the opening fence. */
+  /** 1-based line of the opening fence in its file. */
   line: number
   /** `<!-- not run: why -->` above the fence: the reason; undefined for a transcript. */
   notRun?: string

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { randomBytes } from 'node:crypto'
-import { signRequest } from '../../src/auth/aksk-signature.js'
+import { signRequest } from '../../src/runtime/wire/aksk-signature.js'
 import { startCli } from '../cli/run-cli.js'
 import { DOC_PROJECT, DOC_TRANSACTION, build, captureLogs, stagesUrl } from '../helper.js'
 

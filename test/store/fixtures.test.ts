@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadFixtures } from '../../src/store/fixtures.js'
-import { BUNDLED_FIXTURES, ConfigError } from '../../src/config.js'
+import { BUNDLED_FIXTURES, ConfigError } from '../../src/config/config.js'
 
 function write (content: unknown, name = 'f.json'): string {
   const dir = mkdtempSync(join(tmpdir(), 'wks-fx-'))

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { countNow, createMemoryCounters, createSqliteCounters, PRUNE_AT, windowStartOf, type CounterStore } from '../../src/throttle/counter.js'
+import { countNow, createMemoryCounters, createSqliteCounters, PRUNE_AT, windowStartOf, type CounterStore } from '../../src/api/throttle/counter.js'
 import { openDb } from '../../src/store/db.js'
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0)

@@ -1,7 +1,7 @@
 import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { signRequest } from '../../src/auth/aksk-signature.js'
-import type { Config } from '../../src/config.js'
+import { signRequest } from '../../src/runtime/wire/aksk-signature.js'
+import type { Config } from '../../src/config/config.js'
 import { build, DOC_PROJECT, DOC_TRANSACTION, stagesUrl } from '../helper.js'
 
 /** A fixed instant a second past a minute boundary, so every window starts at a known time. */

@@ -1,10 +1,12 @@
 import t from 'tap'
-import { fixedClock } from '../../src/clock/clock.js'
-import { createMemoryCounters } from '../../src/throttle/counter.js'
-import { parseRateLimitFlag, type PolicySet } from '../../src/throttle/policies.js'
-import { createThrottle, throttleCall, userOf } from '../../src/throttle/throttle.js'
-import { rateLimitHeaders, wantsDebug } from '../../src/throttle/view.js'
-import { ConfigError } from '../../src/config.js'
+import { fixedClock } from '../../src/store/clock.js'
+import { createMemoryCounters } from '../../src/api/throttle/counter.js'
+import type { PolicySet } from '../../src/api/throttle/policies.js'
+import { parseRateLimitFlag } from '../../src/config/rate-limit-flag.js'
+import { callerOf } from '../../src/api/auth/caller.js'
+import { createThrottle, throttleCall } from '../../src/api/throttle/throttle.js'
+import { rateLimitHeaders, wantsDebug } from '../../src/api/throttle/view.js'
+import { ConfigError } from '../../src/config/config.js'
 import { errors } from '../../src/errors.js'
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0)
@@ -45,23 +47,23 @@ t.test('the gateway wording and debug header values', async (t) => {
 })
 
 t.test('users are told apart by AK or token; a call with neither is not counted per user', async (t) => {
-  t.equal(userOf(AK('AK1')), 'AK1')
-  t.match(userOf({ 'x-auth-token': 'secret-token' }), /^token:[0-9a-f]{16}$/)
-  t.not(userOf({ 'x-auth-token': 'secret-token' }), userOf({ 'x-auth-token': 'other-token' }))
-  t.notMatch(userOf({ 'x-auth-token': 'secret-token' }), /secret/, 'the token itself is never a key')
-  t.equal(userOf({}), undefined)
+  t.equal(callerOf(AK('AK1')), 'AK1')
+  t.match(callerOf({ 'x-auth-token': 'secret-token' }), /^token:[0-9a-f]{16}$/)
+  t.not(callerOf({ 'x-auth-token': 'secret-token' }), callerOf({ 'x-auth-token': 'other-token' }))
+  t.notMatch(callerOf({ 'x-auth-token': 'secret-token' }), /secret/, 'the token itself is never a key')
+  t.equal(callerOf({}), undefined)
 })
 
 t.test('10 per second per user: the 11th call in a window is refused, and every call counts', async (t) => {
   const set: PolicySet = { global: { user: { limit: 10, window: '1 second' } }, projects: {} }
   const counters = createMemoryCounters()
-  const verdicts = Array.from({ length: 25 }, () => throttleCall({ headers: AK('AK1') }, set, counters, T0 + 100))
+  const verdicts = Array.from({ length: 25 }, () => throttleCall({ caller: 'AK1' }, set, counters, T0 + 100))
   t.equal(verdicts.filter((v) => v!.tripped === undefined).length, 10)
   t.same(verdicts[10]!.tripped, { policy: 'user', rule: { limit: 10, window: '1 second' } })
   t.same(verdicts.map((v) => v!.counts[0].remaining), [9, 8, 7, 6, 5, 4, 3, 2, 1, 0, ...Array(15).fill(0)])
-  t.notOk(throttleCall({ headers: AK('AK2') }, set, counters, T0 + 100)!.tripped, 'another user has a count of its own')
-  t.notOk(throttleCall({ headers: AK('AK1') }, set, counters, T0 + 1000)!.tripped, 'the next window serves again')
-  t.equal(throttleCall({ headers: {} }, set, counters, T0), undefined, 'no user, nothing to count')
+  t.notOk(throttleCall({ caller: 'AK2' }, set, counters, T0 + 100)!.tripped, 'another user has a count of its own')
+  t.notOk(throttleCall({ caller: 'AK1' }, set, counters, T0 + 1000)!.tripped, 'the next window serves again')
+  t.equal(throttleCall({}, set, counters, T0), undefined, 'no user, nothing to count')
 })
 
 t.test('policies apply in order api, user, ip; a project\'s own set replaces the global one', async (t) => {
@@ -70,7 +72,7 @@ t.test('policies apply in order api, user, ip; a project\'s own set replaces the
     projects: { p1: { user: { limit: 2, window: '1 second' } }, free: {} }
   }
   const counters = createMemoryCounters()
-  const call = { projectId: 'p0', headers: AK('AK1'), ip: '10.0.0.1' }
+  const call = { projectId: 'p0', caller: 'AK1', ip: '10.0.0.1' }
   t.same(throttleCall(call, set, counters, T0)!.counts.map((c) => c.policy), ['api', 'ip'])
   t.same(throttleCall(call, set, counters, T0)!.tripped?.policy, 'api', 'both over: the first in order is named')
   const own = { ...call, projectId: 'p1' }
@@ -82,7 +84,7 @@ t.test('policies apply in order api, user, ip; a project\'s own set replaces the
 
 t.test('debug headers', async (t) => {
   const set: PolicySet = { global: { api: { limit: 200, window: '1 second' }, user: { limit: 10, window: '1 second' } }, projects: {} }
-  const verdict = throttleCall({ headers: AK('AK1') }, set, createMemoryCounters(), T0)
+  const verdict = throttleCall({ caller: 'AK1' }, set, createMemoryCounters(), T0)
   t.same(rateLimitHeaders(verdict), [
     ['x-apig-ratelimit-api', 'remain:199,limit:200,time:1 second'],
     ['x-apig-ratelimit-api-allenv', 'remain:199,limit:200,time:1 second'],
@@ -96,13 +98,13 @@ t.test('createThrottle counts nothing while no policy is set, and follows the cl
   let offset = 0
   const counters = createMemoryCounters()
   const throttle = createThrottle({ policies: () => set, counters, clock: { now: () => T0 + offset, offsetMs: () => offset } })
-  t.equal(throttle({ headers: AK('AK1') }), undefined)
+  t.equal(throttle({ caller: 'AK1' }), undefined)
   t.same(counters.peek('', 1000, T0), [])
   set = { global: { user: { limit: 1, window: '1 minute' } }, projects: {} }
-  t.notOk(throttle({ headers: AK('AK1') })!.tripped)
-  t.ok(throttle({ headers: AK('AK1') })!.tripped)
+  t.notOk(throttle({ caller: 'AK1' })!.tripped)
+  t.ok(throttle({ caller: 'AK1' })!.tripped)
   offset = 60_000
-  t.notOk(throttle({ headers: AK('AK1') })!.tripped, 'moving the clock a minute on opens the next window')
+  t.notOk(throttle({ caller: 'AK1' })!.tripped, 'moving the clock a minute on opens the next window')
   t.equal(fixedClock(5, () => 10).now(), 15)
 })
 

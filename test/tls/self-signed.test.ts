@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect } from 'node:tls'
 import t, { type Test } from 'tap'
-import { ConfigError, parseConfig } from '../../src/config.js'
+import { ConfigError, parseConfig } from '../../src/config/config.js'
 import { openDb } from '../../src/store/db.js'
-import { selfSignedPair } from '../../src/tls/material.js'
+import { selfSignedPair } from '../../src/runtime/tls/material.js'
 import { runCli, startCli } from '../cli/run-cli.js'
 
 const tempDir = (t: Test): string => {

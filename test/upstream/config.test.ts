@@ -1,5 +1,5 @@
 import t from 'tap'
-import { parseConfig } from '../../src/config.js'
+import { parseConfig } from '../../src/config/config.js'
 import { runCli } from '../cli/run-cli.js'
 
 t.test('flags and environment of forwarding', async (t) => {

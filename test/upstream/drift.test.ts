@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createServer } from 'node:http'
-import { findDrift } from '../../src/upstream/drift.js'
+import { findDrift } from '../../src/api/upstream/drift.js'
 import { PROJECT, lookup, startFront } from './two-emulators.js'
 
 const DRIFTED = '{"username":"u1","biz_type":"APP","region":"cn-north-4","stages":[' +

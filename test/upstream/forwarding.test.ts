@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { buildApp } from '../../src/app.js'
-import { resolveConfig } from '../../src/config.js'
+import { resolveConfig } from '../../src/config/config.js'
 import { REQUEST_ID } from '../helper.js'
 import { AK, SK, PROJECT, UPSTREAM_BODY, UPSTREAM_ONLY, credentialsFile, lookup, startCloud, startFront, tempDir } from './two-emulators.js'
 

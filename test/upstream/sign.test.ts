@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import { akskCredential, sdkClient, showUserAccessStages } from '../auth/sdk-client.js'
-import { upstreamHeaders, sdkDate } from '../../src/upstream/sign.js'
+import { upstreamHeaders, sdkDate } from '../../src/api/upstream/sign.js'
 
 const PROJECT = '77b6a44cba5143ab91d13ab9a8ff44fd'
 const fromSdkDate = (d: string): number => Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +d.slice(9, 11), +d.slice(11, 13), +d.slice(13, 15))

@@ -1,4 +1,6 @@
 import type { JournalEntry } from '../../src/schemas/journal.js'
+import { CONTROL_PATHS, controlPath, type ControlOperation } from '../../src/control/route-paths.js'
+import type { ControlAnswer, ControlBody, ControlParams, ControlQuery } from '../../src/control/routes.js'
 
 const TOKEN_KEY = 'wks-emulator-admin-token'
 // Kept for this tab only, never in a URL or a cookie: sent as a bearer header on each call.
@@ -26,10 +28,18 @@ function headers (extra: Record<string, string> = {}): Record<string, string> {
   return token === null ? extra : { ...extra, authorization: `Bearer ${token}` }
 }
 
-/** Calls the control plane; JSON in and out, errors thrown as ApiError. */
-export async function api<T> (method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
+/**
+ * An operation's query as a form gives it: a field's text is sent as typed (the control plane's
+ * validation, not the form's, decides what is acceptable), and an empty field is no parameter.
+ */
+export type FormQuery<K extends ControlOperation> = { [P in keyof ControlQuery<K>]?: ControlQuery<K>[P] | string }
+
+const given = (query: object | undefined): object | undefined => query && Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''))
+
+/** Calls an operation of the control plane, typed by its schemas; JSON in and out, errors thrown as ApiError. */
+export async function api<K extends ControlOperation> (operation: K, { params, query, body }: { params?: ControlParams<K>, query?: FormQuery<K>, body?: ControlBody<K> } = {}): Promise<ControlAnswer<K>> {
+  const res = await fetch(controlPath(operation, params, given(query)), {
+    method: CONTROL_PATHS[operation].method,
     headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }),
     body: body === undefined ? undefined : JSON.stringify(body)
   })
@@ -40,16 +50,8 @@ export async function api<T> (method: string, path: string, body?: unknown): Pro
     try { parsed = JSON.parse(text) } catch {}
     throw new ApiError(res.status, parsed.error_code, parsed.error_msg ?? `${res.status} ${res.statusText}`)
   }
-  if (text === '') return undefined as T
-  return (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) as T : text as T
-}
-
-/** A query string of the given parameters, leaving out empty ones. */
-export function query (params: Record<string, string | number | boolean | undefined>): string {
-  const q = new URLSearchParams()
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v))
-  const s = q.toString()
-  return s === '' ? '' : `?${s}`
+  const answer: unknown = text === '' ? undefined : (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text
+  return answer as ControlAnswer<K>
 }
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting'
@@ -59,7 +61,7 @@ export type StreamState = 'connecting' | 'live' | 'reconnecting'
  * stream is read with fetch and its Server-Sent Events parsed here; after a break it reconnects
  * with Last-Event-ID, so nothing the journal still holds is missed.
  */
-export function followJournal (search: string, lastSeq: number, onEntry: (e: JournalEntry) => void, onState: (s: StreamState) => void): () => void {
+export function followJournal (filter: FormQuery<'StreamRequests'>, lastSeq: number, onEntry: (e: JournalEntry) => void, onState: (s: StreamState) => void): () => void {
   let stopped = false
   let controller: AbortController | undefined
   let last = lastSeq
@@ -68,7 +70,7 @@ export function followJournal (search: string, lastSeq: number, onEntry: (e: Jou
     while (!stopped) {
       controller = new AbortController()
       try {
-        const res = await fetch(`/_emulator/requests/stream${search}`, { headers: headers({ 'last-event-id': String(last) }), signal: controller.signal })
+        const res = await fetch(controlPath('StreamRequests', undefined, given(filter)), { headers: headers({ 'last-event-id': String(last) }), signal: controller.signal })
         if (res.status === 401) { onUnauthorized(); return }
         if (!res.ok || res.body === null) throw new Error(String(res.status))
         onState('live')

@@ -64,7 +64,7 @@ export function FaultsView () {
   const [confirming, setConfirming] = useState(false)
   const [notice, setNotice] = useState<string>()
 
-  const load = () => api<{ faults: FaultRuleView[] }>('GET', '/_emulator/faults').then(({ faults }) => { setRules(faults); setError(undefined) }, (e: Error) => setError(e.message))
+  const load = () => api('ListFaults').then(({ faults }) => { setRules(faults); setError(undefined) }, (e: Error) => setError(e.message))
   useEffect(() => {
     load().catch(() => {})
     const timer = setInterval(load, 1000)
@@ -75,7 +75,7 @@ export function FaultsView () {
     e.preventDefault()
     setProblem(undefined)
     try {
-      const created = await api<FaultRuleView>('POST', '/_emulator/faults', ruleOf(form))
+      const created = await api('AddFault', { body: ruleOf(form) })
       setNotice(`Rule ${created.id} added.`)
       setForm(EMPTY)
       await load()
@@ -84,11 +84,11 @@ export function FaultsView () {
       setProblem({ field: apiErr.field === undefined ? undefined : FIELD_OF[apiErr.field], message: apiErr.message })
     }
   }
-  const remove = async (id: string) => { await api('DELETE', `/_emulator/faults/${encodeURIComponent(id)}`).catch((e: Error) => setError(e.message)); await load() }
+  const remove = async (id: string) => { await api('DeleteFault', { params: { id } }).catch((e: Error) => setError(e.message)); await load() }
   const reset = async () => {
     setConfirming(false)
     try {
-      const r = await api<{ transactions: number, faults: number }>('POST', `/_emulator/reset?project_id=${encodeURIComponent(resetProject)}`)
+      const r = await api('Reset', { query: { project_id: resetProject } })
       setNotice(`Project ${resetProject} is back to its start state: ${r.transactions} records, ${r.faults} fault rules.`)
       await load()
     } catch (e) { setError((e as Error).message) }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { JournalEntry } from '../../src/schemas/journal.js'
-import { api, followJournal, query, type StreamState } from './api.js'
+import { api, followJournal, type StreamState } from './api.js'
 import { clock, ms, onRowKey, outcomeClass, short, statusClass } from './format.js'
 import { navigate, transactionPath } from './router.js'
 
@@ -23,14 +23,14 @@ export function JournalView () {
   useEffect(() => {
     let stop = () => {}
     let cancelled = false
-    const search = query({ project_id: filters.project_id.trim(), transaction_id: filters.transaction_id.trim(), status: filters.status.trim() })
+    const filter = { project_id: filters.project_id.trim(), transaction_id: filters.transaction_id.trim(), status: filters.status.trim() }
     setError(undefined)
-    api<{ requests: JournalEntry[] }>('GET', `/_emulator/requests${search === '' ? '?' : `${search}&`}limit=200`).then(({ requests }) => {
+    api('ListRequests', { query: { ...filter, limit: 200 } }).then(({ requests }) => {
       if (cancelled) return
       setRows(requests.slice().reverse())
       setHeld([])
       const last = requests.length > 0 ? requests[requests.length - 1].seq : 0
-      stop = followJournal(search, last, (entry) => {
+      stop = followJournal(filter, last, (entry) => {
         if (pausedRef.current) setHeld((h) => [entry, ...h].slice(0, MAX_ROWS))
         else setRows((r) => [entry, ...r].slice(0, MAX_ROWS))
       }, setState)

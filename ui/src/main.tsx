@@ -1,9 +1,10 @@
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
+import { DASHBOARD_URL } from '../../src/control/route-paths.js'
 import { api, hasToken, setToken, whenUnauthorized } from './api.js'
 import { FaultsView } from './faults.js'
 import { JournalView } from './journal.js'
-import { BASE, navigate, useRoute } from './router.js'
+import { navigate, useRoute } from './router.js'
 import { StatusStrip } from './status.js'
 import { TransactionDetail } from './transaction-detail.js'
 import { TransactionsView } from './transactions.js'
@@ -19,7 +20,7 @@ function TokenPrompt ({ onAccepted, rejected }: { onAccepted: () => void, reject
     e.preventDefault()
     setToken(value)
     try {
-      await api('GET', '/_emulator/health')
+      await api('Health')
       onAccepted()
     } catch {
       setToken(null)
@@ -52,7 +53,7 @@ function App () {
   const route = useRoute()
   useEffect(() => {
     whenUnauthorized(() => { setRejected(hasToken()); setToken(null); setAccess('needs-token') })
-    api('GET', '/_emulator/health').then(() => setAccess('open'), () => setAccess('needs-token'))
+    api('Health').then(() => setAccess('open'), () => setAccess('needs-token'))
   }, [])
   useEffect(() => { document.title = `${route[0] ?? 'requests'} · wks-emulator` }, [route.join('/')])
 
@@ -67,10 +68,10 @@ function App () {
   return (
     <>
       <header class='top'>
-        <a class='brand' href={BASE} onClick={(e) => { e.preventDefault(); navigate('') }}>wks-emulator</a>
+        <a class='brand' href={DASHBOARD_URL} onClick={(e) => { e.preventDefault(); navigate('') }}>wks-emulator</a>
         <nav aria-label='Sections'>
           {TABS.map(([path, label]) => (
-            <a key={path} href={`${BASE}/${path}`} aria-current={tab === path ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate(path) }}>{label}</a>
+            <a key={path} href={`${DASHBOARD_URL}/${path}`} aria-current={tab === path ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate(path) }}>{label}</a>
           ))}
         </nav>
         <StatusStrip />

@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'preact/hooks'
-
-export const BASE = '/_emulator/ui'
+import { DASHBOARD_URL } from '../../src/control/route-paths.js'
 
 /** The dashboard's path below /_emulator/ui ('' for the journal). */
-const current = (): string => location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length).replace(/^\/+|\/+$/g, '') : ''
+const current = (): string => location.pathname.startsWith(DASHBOARD_URL) ? location.pathname.slice(DASHBOARD_URL.length).replace(/^\/+|\/+$/g, '') : ''
 
 export function navigate (path: string): void {
-  history.pushState(null, '', `${BASE}/${path}`)
+  history.pushState(null, '', `${DASHBOARD_URL}/${path}`)
   dispatchEvent(new PopStateEvent('popstate'))
 }
 

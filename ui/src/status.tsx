@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
+import type { Health } from '../../src/schemas/control.js'
 import type { RateLimitsState, RateLimitsView } from '../../src/schemas/rate-limits.js'
 import { api } from './api.js'
 
-interface Health { version: string, uptime_s: number, transactions: number, faults: number, auth?: string }
 interface Rates { perSecond: number, errorRate: number }
 
 const REQUESTS = /^wks_emulator_http_requests_total\{([^}]*)\} (\S+)$/gm
@@ -35,16 +35,16 @@ export function StatusStrip () {
   useEffect(() => {
     const tick = async () => {
       try {
-        setHealth(await api<Health>('GET', '/_emulator/health'))
+        setHealth(await api('Health'))
         const now = performance.now()
-        const counts = countRequests(await api<string>('GET', '/_emulator/metrics'))
+        const counts = countRequests(await api('Metrics'))
         const before = previous.current
         if (before !== undefined && now > before.at) {
           const requests = counts.total - before.total
           setRates({ perSecond: requests / ((now - before.at) / 1000), errorRate: requests > 0 ? (counts.errors - before.errors) / requests : 0 })
         }
         previous.current = { at: now, ...counts }
-        setLimits(summariseLimits(await api<RateLimitsState>('GET', '/_emulator/rate-limits')))
+        setLimits(summariseLimits(await api('GetRateLimits')))
       } catch {}
     }
     tick().catch(() => {})

@@ -33,11 +33,11 @@ export function TransactionDetail ({ projectId, transactionId }: { projectId: st
   const [notice, setNotice] = useState<string>()
   const [error, setError] = useState<string>()
   const [ref, width] = useWidth()
-  const key = `${encodeURIComponent(projectId)}/${encodeURIComponent(transactionId)}`
+  const key = { project_id: projectId, transaction_id: transactionId }
 
   useEffect(() => {
     setRecord(undefined)
-    api<TransactionRecord>('GET', `/_emulator/transactions/${key}`).then((r) => {
+    api('GetTransaction', { params: key }).then((r) => {
       setRecord(r); setSource('stored'); setText(bodyText(r))
     }, async (err: ApiError) => {
       if (err.status !== 404) { setError(err.message); return }
@@ -48,7 +48,7 @@ export function TransactionDetail ({ projectId, transactionId }: { projectId: st
       const r = { project_id: projectId, transaction_id: transactionId, ...body }
       setRecord(r); setSource('served'); setText(bodyText(r))
     })
-  }, [key])
+  }, [projectId, transactionId])
 
   const save = async () => {
     setProblem(undefined); setNotice(undefined)
@@ -57,8 +57,8 @@ export function TransactionDetail ({ projectId, transactionId }: { projectId: st
     if (body === null || typeof body !== 'object' || Array.isArray(body)) { setProblem({ message: 'The record must be a JSON object.' }); return }
     const next = { ...(body as object), project_id: projectId, transaction_id: transactionId }
     try {
-      await api('POST', '/_emulator/transactions', next)
-      const stored = await api<TransactionRecord>('GET', `/_emulator/transactions/${key}`)
+      await api('UpsertTransactions', { body: next })
+      const stored = await api('GetTransaction', { params: key })
       setRecord(stored); setSource('stored'); setText(bodyText(stored)); setNotice('Saved.')
     } catch (e) {
       const err = e as ApiError
@@ -67,7 +67,7 @@ export function TransactionDetail ({ projectId, transactionId }: { projectId: st
   }
   const remove = async () => {
     if (!confirm(`Delete transaction ${transactionId}?`)) return
-    try { await api('DELETE', `/_emulator/transactions/${key}`); navigate('transactions') } catch (e) { setError((e as Error).message) }
+    try { await api('DeleteTransaction', { params: key }); navigate('transactions') } catch (e) { setError((e as Error).message) }
   }
 
   return (

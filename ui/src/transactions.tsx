@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
-import type { TransactionRecord } from '../../src/schemas/access-stages.js'
-import { api, query } from './api.js'
+import type { ControlAnswer } from '../../src/control/routes.js'
+import type { TransactionList } from '../../src/schemas/control.js'
+import { api } from './api.js'
 import { ms, onRowKey, short } from './format.js'
 import { navigate, transactionPath } from './router.js'
 import { layoutWaterfall } from './waterfall-layout.js'
@@ -8,28 +9,26 @@ import { layoutWaterfall } from './waterfall-layout.js'
 const PAGE = 25
 const BIZ_TYPES = ['APP', 'DESKTOP', 'SHARE_APP', 'VDI']
 
-interface Page { transactions: TransactionRecord[], total: number }
-
 /** Stored records of a project, a page at a time, searchable. */
 export function TransactionsView () {
-  const [projects, setProjects] = useState<Array<{ project_id: string, transactions: number }>>([])
+  const [projects, setProjects] = useState<ControlAnswer<'ListProjects'>['projects']>([])
   const [project, setProject] = useState('')
   const [search, setSearch] = useState('')
   const [biz, setBiz] = useState('')
   const [success, setSuccess] = useState('')
   const [offset, setOffset] = useState(0)
-  const [page, setPage] = useState<Page>()
+  const [page, setPage] = useState<TransactionList>()
   const [error, setError] = useState<string>()
 
   useEffect(() => {
-    api<{ projects: typeof projects }>('GET', '/_emulator/projects').then(({ projects }) => {
+    api('ListProjects').then(({ projects }) => {
       setProjects(projects)
       if (project === '' && projects.length > 0) setProject(projects[0].project_id)
     }, (e: Error) => setError(e.message))
   }, [])
   useEffect(() => {
     if (project === '') return
-    api<Page>('GET', `/_emulator/transactions${query({ project_id: project, search: search.trim(), biz_type: biz, success, limit: PAGE, offset })}`)
+    api('ListTransactions', { query: { project_id: project, search: search.trim(), biz_type: biz, success, limit: PAGE, offset } })
       .then((p) => { setPage(p); setError(undefined) }, (e: Error) => setError(e.message))
   }, [project, search, biz, success, offset])
   const change = (setter: (v: string) => void) => (e: Event) => { setter((e.target as HTMLInputElement).value); setOffset(0) }

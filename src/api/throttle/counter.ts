@@ -1,0 +1,105 @@
+import type { Db } from '../../store/db.js'
+
+/**
+ * Fixed-window counting, the gateway's way ("limit:10,time:1 second"): each window starts at a
+ * multiple of its length since the epoch, and a caller's count starts from zero in each. Chosen
+ * over a sliding log or a token bucket because it is what the gateway's own headers describe, and
+ * because a test can then say exactly what happens: N+k calls inside one window give N successes
+ * and k refusals, and the next window, which the movable clock reaches without sleeping, serves again.
+ */
+export interface WindowCount {
+  /** Epoch ms (emulator's clock) at which the counted window began. */
+  windowStart: number
+  count: number
+}
+
+export const windowStartOf = (now: number, windowMs: number): number => now - (((now % windowMs) + windowMs) % windowMs)
+
+/** The calls counted so far in the window holding `now` (0 when the count is of an earlier window). */
+export const countNow = (stored: WindowCount | undefined, windowMs: number, now: number): number =>
+  stored?.windowStart === windowStartOf(now, windowMs) ? stored.count : 0
+
+export interface CounterKey { key: string, windowMs: number }
+
+/** Where counts live: in memory for one process, in SQLite for the workers sharing one file. */
+export interface CounterStore {
+  /** Counts one call against every key at once and returns the counts after it, in order. */
+  charge: (keys: readonly CounterKey[], now: number) => number[]
+  /** The keys starting with `prefix` counted in the window holding `now`, with their counts. */
+  peek: (prefix: string, windowMs: number, now: number) => Array<{ key: string, count: number }>
+  /** Forgets the counts of keys starting with `prefix` (all when absent). */
+  clear: (prefix?: string) => void
+}
+
+/** Counts kept past this many keys are pruned of those whose window has ended. */
+export const PRUNE_AT = 50_000
+const LONGEST_WINDOW_MS = 60_000
+
+export function createMemoryCounters (): CounterStore {
+  const counts = new Map<string, WindowCount>()
+  // The next size that triggers a prune: twice what a prune left, so that while more callers than
+  // PRUNE_AT are all inside their window a call does not pay for a scan of every one of them.
+  let pruneAt = PRUNE_AT
+  return {
+    charge (keys, now) {
+      if (counts.size > pruneAt) {
+        for (const [key, c] of counts) if (c.windowStart < now - LONGEST_WINDOW_MS) counts.delete(key)
+        pruneAt = Math.max(PRUNE_AT, 2 * counts.size)
+      }
+      return keys.map(({ key, windowMs }) => {
+        const stored = counts.get(key)
+        const windowStart = windowStartOf(now, windowMs)
+        // Counted in place within a window: no new object per call.
+        if (stored?.windowStart === windowStart) return ++stored.count
+        counts.set(key, { windowStart, count: 1 })
+        return 1
+      })
+    },
+    peek (prefix, windowMs, now) {
+      const out: Array<{ key: string, count: number }> = []
+      for (const [key, c] of counts) {
+        const count = key.startsWith(prefix) ? countNow(c, windowMs, now) : 0
+        if (count > 0) out.push({ key, count })
+      }
+      return out
+    },
+    clear (prefix) {
+      if (prefix === undefined) counts.clear()
+      else for (const key of counts.keys()) if (key.startsWith(prefix)) counts.delete(key)
+    }
+  }
+}
+
+/**
+ * Counts in the database the workers of `--workers N` share, so a limit holds for the cluster as a
+ * whole and not per worker: the kernel hands each connection to one worker, so a client on one
+ * keep-alive connection would otherwise meet a limit that depends on the worker count. Each call
+ * is one IMMEDIATE transaction of one upsert per key (the count restarts when the window moved).
+ */
+export function createSqliteCounters (db: Db): CounterStore {
+  const upsert = db.prepare<[string, number], number>(
+    'INSERT INTO rate_counters (key, window_start, count) VALUES (?, ?, 1) ON CONFLICT (key) DO UPDATE SET ' +
+    'count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END, window_start = excluded.window_start ' +
+    'RETURNING count').pluck()
+  const range = db.prepare<[string, string, number], { key: string, count: number }>(
+    'SELECT key, count FROM rate_counters WHERE key >= ? AND key < ? AND window_start = ?')
+  const removeAll = db.prepare('DELETE FROM rate_counters')
+  const removeRange = db.prepare<[string, string]>('DELETE FROM rate_counters WHERE key >= ? AND key < ?')
+  const pruneOld = db.prepare<[number]>('DELETE FROM rate_counters WHERE window_start < ?')
+  let calls = 0
+  const charge = db.transaction((keys: readonly CounterKey[], now: number): number[] => {
+    // Now and then, forget callers whose last window ended long ago, so the table stays small.
+    if (++calls % 10_000 === 0) pruneOld.run(now - LONGEST_WINDOW_MS)
+    return keys.map(({ key, windowMs }) => upsert.get(key, windowStartOf(now, windowMs))!)
+  })
+  // Keys are `scope|policy|caller`; every character a key's prefix may be followed by sorts below `\u{10FFFF}`.
+  const end = (prefix: string): string => prefix + '\u{10FFFF}'
+  return {
+    charge: (keys, now) => charge.immediate(keys, now),
+    peek: (prefix, windowMs, now) => range.all(prefix, end(prefix), windowStartOf(now, windowMs)),
+    clear (prefix) {
+      if (prefix === undefined) removeAll.run()
+      else removeRange.run(prefix, end(prefix))
+    }
+  }
+}

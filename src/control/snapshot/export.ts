@@ -1,0 +1,45 @@
+import type { FaultStore } from '../../api/faults/store.js'
+import { STATE_VERSION } from '../../schemas/state.js'
+import type { TransactionStore } from '../../store/transactions.js'
+
+/** Records read and sent per step: a few hundred kB of text, whatever the size of the store. */
+export const EXPORT_PAGE = 1000
+
+export interface ExportSource {
+  transactions: Pick<TransactionStore, 'page'>
+  faults: Pick<FaultStore, 'rules'>
+}
+
+/**
+ * A record line: its key, then the stored body's fields in their stored order (JSON.parse and
+ * stringify make it compact whatever spacing it was stored with, e.g. an upstream's).
+ */
+function recordLine (projectId: string, transactionId: string, body: string): string {
+  const fields = JSON.stringify(JSON.parse(body))
+  return `{"project_id":${JSON.stringify(projectId)},"transaction_id":${JSON.stringify(transactionId)}${fields === '{}' ? '' : ','}${fields.slice(1)}`
+}
+
+/**
+ * The state document (schemas/state.ts) as text chunks, one page of records each: small parts
+ * first, then one record a line. The same state always gives the same bytes. Pages are read one
+ * at a time as the consumer asks for them, so a write between two pages may or may not be in it.
+ */
+export function * exportState ({ transactions, faults }: ExportSource, projectId?: string): Generator<string> {
+  const head: Record<string, unknown> = { version: STATE_VERSION }
+  if (projectId !== undefined) head.project_id = projectId
+  head.faults = faults.rules(projectId)
+  const text = JSON.stringify(head)
+  yield `${text.slice(0, -1)},"transactions":[`
+  let after: [string, string] | undefined
+  let first = true
+  for (;;) {
+    const rows = transactions.page(projectId, after, EXPORT_PAGE)
+    if (rows.length === 0) break
+    const lines = rows.map((r) => recordLine(r.project_id, r.transaction_id, r.body))
+    yield (first ? '\n' : ',\n') + lines.join(',\n')
+    first = false
+    const last = rows[rows.length - 1]
+    after = [last.project_id, last.transaction_id]
+  }
+  yield first ? ']}\n' : '\n]}\n'
+}
