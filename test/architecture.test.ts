@@ -21,7 +21,8 @@ function importGraph (): Map<string, string[]> {
   const graph = new Map<string, string[]>()
   for (const file of sources(SRC)) {
     const text = readFileSync(file, 'utf8')
-    const targets = [...text.matchAll(/(?:from|import\()\s*'(\.[^']+)'/g)].map(([, spec]) =>
+    // `from '…'` (import and export), `import '…'` (side effects only) and `import('…')`, in any quotes.
+    const targets = [...text.matchAll(/\b(?:from|import)\s*\(?\s*['"`](\.[^'"`]+)['"`]/g)].map(([, spec]) =>
       relative(SRC, resolve(dirname(file), spec.replace(/\.js$/, '.ts'))))
     graph.set(relative(SRC, file), targets)
   }
@@ -85,6 +86,14 @@ const WING_FLOORS: Record<string, number> = {
 }
 
 type Graph = Map<string, string[]>
+
+/** Whether every import of `target` in `from` is `import type` (a type names a value's shape; it runs nothing). */
+function isTypeOnly (from: string, target: string): boolean {
+  const text = readFileSync(join(SRC, from), 'utf8')
+  const name = target.split('/').pop()!.replace(/\.ts$/, '')
+  const lines = text.split('\n').filter((line) => /^\s*(?:import|export)\b/.test(line) && line.includes(`/${name}.js'`))
+  return lines.length > 0 && lines.every((line) => /^\s*(?:import|export) type\b/.test(line))
+}
 
 /** A loop among rooms (as `roomOfModule` groups modules), over the modules `only` keeps. */
 function loopOver (graph: Graph, roomOfModule: (path: string) => string, only?: (path: string) => boolean): string[] | undefined {
@@ -157,6 +166,11 @@ t.test('no module imports a layer above its own', async (t) => {
   t.same(upwardImports(importGraph()), [])
 })
 
+t.test('every relative import stays inside src/', async (t) => {
+  const outside = [...importGraph()].flatMap(([from, targets]) => targets.filter((target) => target.startsWith('..')).map((target) => `${from} → ${target}`))
+  t.same(outside, [])
+})
+
 t.test('inside the api wing, a step knows no other step, nor the pipeline or an entrance', async (t) => {
   t.same(wingViolations(importGraph()), [])
 })
@@ -183,6 +197,15 @@ t.test('each rule catches what it names, root files included (a synthetic graph)
   t.same(upwardImports(graph), ['errors.ts → app.ts', 'store/db.ts → api/state.ts'])
   t.same(wingViolations(graph), ['api/throttle/throttle.ts → api/auth/caller.ts', 'api/throttle/throttle.ts → api/pipeline/call.ts', 'api/pipeline/call.ts → api/entrances/fast-path.ts'])
   t.same(lowerLayerViolations(graph), ['store/db.ts → api/state.ts'])
+})
+
+t.test('the modules of the three grammars are imported by config/grammars.ts alone (however a parser is named there)', async (t) => {
+  const GRAMMARS = ['config/rate-limit-flag.ts', 'config/latency-flag.ts', 'config/cors-flag.ts']
+  const importers = new Map(GRAMMARS.map((grammar) => [grammar, [] as string[]]))
+  for (const [from, targets] of importGraph()) {
+    for (const target of targets) if (importers.has(target) && !isTypeOnly(from, target)) importers.get(target)!.push(from)
+  }
+  t.same(Object.fromEntries(importers), Object.fromEntries(GRAMMARS.map((grammar) => [grammar, ['config/grammars.ts']])))
 })
 
 t.test('--rate-limit, --latency and --cors are parsed in one module, config/grammars.ts, and nowhere else', async (t) => {

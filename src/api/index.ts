@@ -88,7 +88,11 @@ export async function installApi (app: FastifyInstance, { config, files, state, 
     account: accounting.account,
     log: app.log
   }
-  const pipelines = OPERATIONS.map((operation) => ({ operation, pipeline: createPipeline(steps, operation.url) }))
+  const pipelines = OPERATIONS.map((operation) => {
+    // Its series exists from the start, before the control plane's, as the metrics list them.
+    metrics.routeStats(operation.method, operation.url)
+    return { operation, pipeline: createPipeline(steps, operation.url) }
+  })
   // A scope per operation, so each entrance's hooks run for its own operation's requests only.
   for (const { operation, pipeline } of pipelines) {
     await app.register(async (api) => {

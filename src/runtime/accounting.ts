@@ -51,6 +51,8 @@ export function createAccounting (metrics: Metrics, log: FastifyBaseLogger, logR
       app.addHook('onRoute', (route) => {
         if (route.config?.pipeline === true) return
         const pattern = route.url
+        // A route's series exist from its declaration, in declaration order, as Prometheus readers expect them to.
+        for (const method of Array.isArray(route.method) ? route.method : [route.method]) metrics.routeStats(method, pattern)
         const hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
           account(request.id, request, pattern, reply.statusCode, reply.elapsedTime)
           done()

@@ -88,3 +88,18 @@ t.test('anchors are GitHub\'s', async (t) => {
     ['throttling-429-apigw0308', 'credentials-for---auth-strict', 'endpoint-override-nodejs-sdk-core', 'notes', 'notes-1'])
   t.same(links('see [a](x.md#y) and ![b](img.png) `[c](not-a-link)`\n```\n[d](in-code)\n```'), ['x.md#y', 'img.png'])
 })
+
+t.test('the README and docs/ links hold inside the published package too (package.json "files" ships what they name)', async (t) => {
+  const shipped = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files
+  // npm always packs README.md, LICENSE and package.json beside "files".
+  const packed = (path: string): boolean => ['README.md', 'LICENSE', 'package.json'].includes(path) || shipped.some((entry) => path === entry || path.startsWith(entry.replace(/\/?$/, '/')))
+  for (const file of docFiles(ROOT)) {
+    for (const target of links(readFileSync(join(ROOT, file), 'utf8'))) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue
+      const path = target.split('#', 2)[0]
+      if (path === '') continue
+      const inRepo = join(dirname(file), decodeURIComponent(path)).replace(/\\/g, '/').replace(/\/$/, '')
+      t.ok(packed(inRepo), `${file}: ${target} (${inRepo}) is in the package`)
+    }
+  }
+})
