@@ -17,10 +17,11 @@ const API_METHODS = 'GET, HEAD'
 const CONTROL_METHODS = 'GET, HEAD, POST, PUT, DELETE'
 /**
  * Response headers a page may read besides the CORS-safelisted ones (Fetch §3.2.6): the request
- * id, and the gateway's debug headers (APIG "Response Headers"), which a page asks for with
- * `X-Apig-Mode: debug` and could not read otherwise.
+ * id; the emulator's own id of a proxied call (`X-Emulator-Request-Id`, the key of its journal
+ * entry when X-Request-Id is the upstream's); and the gateway's debug headers (APIG "Response
+ * Headers"), which a page asks for with `X-Apig-Mode: debug` and could not read otherwise.
  */
-const EXPOSED = 'X-Request-Id, X-Apig-Latency, X-Apig-RateLimit-api, X-Apig-RateLimit-api-allenv, X-Apig-RateLimit-user, X-Apig-RateLimit-ip'
+const EXPOSED = 'X-Request-Id, X-Emulator-Request-Id, X-Apig-Latency, X-Apig-RateLimit-api, X-Apig-RateLimit-api-allenv, X-Apig-RateLimit-user, X-Apig-RateLimit-ip'
 // An HTTP field name (RFC 9110 §5.1); anything else in Access-Control-Request-Headers is dropped.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
