@@ -1,4 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import { isIP } from 'node:net'
+import { bareName } from '../../config/allowed-hosts-flag.js'
 import type { CorsPolicy } from '../../config/cors-flag.js'
 
 // Parsed from --cors once, in config/; the pipeline and this step's hooks name it through here.
@@ -46,7 +48,47 @@ export function controlOriginAllowed (policy: CorsPolicy | undefined, origin: st
   } catch {
     return false
   }
-  if (own.origin !== origin) return false
-  const name = own.hostname.replace(/^\[(.*)\]$/, '$1')
-  return name === 'localhost' || name.endsWith('.localhost') || isIP(name) !== 0
+  return own.origin === origin && isOwnName(own.hostname.replace(/^\[(.*)\]$/, '$1'))
+}
+
+/**
+ * Names no DNS answer can stand in for: `localhost` and its subdomains (RFC 6761 §6.3; browsers
+ * resolve them to loopback themselves) and IP literals. Every other name may be an attacker's,
+ * made to resolve to 127.0.0.1 after its page has loaded (DNS rebinding).
+ */
+const isOwnName = (name: string): boolean => name === 'localhost' || name.endsWith('.localhost') || isIP(name) !== 0
+
+/**
+ * Whether a request carries a browser's metadata: `Origin`, or any `Sec-Fetch-*` header (Fetch
+ * Metadata, sent by every current browser on every request, same-origin GETs included, which
+ * carry no Origin). SDKs, curl and services calling each other send neither.
+ */
+export function fromBrowser (headers: IncomingHttpHeaders): boolean {
+  if (headers.origin !== undefined) return true
+  for (const name in headers) if (name.startsWith('sec-fetch-')) return true
+  return false
+}
+
+// Host = uri-host [":" port] (RFC 9110 §7.2): an IPv6 literal in brackets, or a name or IPv4 without a colon.
+const HOST = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+))(?::\d*)?$/
+
+/**
+ * The name a Host header gives, bare (no port, brackets or trailing dot, lowercase), with whether
+ * it is one of the emulator's own names; undefined for a Host that names nothing.
+ */
+export function hostNameOf (host: string): { name: string, own: boolean } | undefined {
+  const match = HOST.exec(host)
+  if (match === null) return undefined
+  if (match[1] !== undefined) return isIP(match[1]) === 6 ? { name: match[1], own: true } : undefined
+  const name = bareName(match[2])
+  return { name, own: name !== '' && isOwnName(name) }
+}
+
+/**
+ * Whether a browser may be answered under this Host: `localhost`, an IP literal, or a name the user
+ * listed (`--allowed-hosts`, the `--cors` origins' names).
+ */
+export function hostAllowed (host: string, listed: ReadonlySet<string>): boolean {
+  const parsed = hostNameOf(host)
+  return parsed !== undefined && (parsed.own || listed.has(parsed.name))
 }
