@@ -77,7 +77,7 @@ export const errors = {
   controlOriginRefused: (origin: string) =>
     new CloudError(403, 'APIGW.0302', `The emulator's control plane does not answer pages of origin ${origin}; list the origin in --cors to allow it.`),
   /**
-   * A browser request (Origin or Sec-Fetch-* metadata) under a Host that is neither `localhost`, an
+   * A browser request (Origin, Sec-Fetch-*, Referer or a browser's User-Agent) under a Host that is neither `localhost`, an
    * IP literal nor a listed name: how a DNS-rebinding page reaches 127.0.0.1 looking same-origin.
    */
   hostRefused: (host: string) =>

@@ -47,6 +47,11 @@ for (const fastPath of [true, false]) {
     // Any Sec-Fetch-* header, or Origin alone, marks a browser; a write is refused the same way.
     assertRefused(t, await get(port, API, { host: 'rebind.test', 'sec-fetch-mode': 'cors', ...TOKEN }), 'rebind.test', 'Sec-Fetch-Mode alone')
     assertRefused(t, await get(port, API, { host: 'REBIND.test.:80', origin: 'http://rebind.test', ...TOKEN }), 'rebind.test', 'Origin alone, the name in another case, with a trailing dot')
+    // What Chromium sends for a same-origin GET over http: no Origin, no Sec-Fetch-*.
+    const chromium = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36'
+    assertRefused(t, await get(port, '/_emulator/state', { host: 'rebind.test:8080', 'user-agent': chromium, referer: 'http://rebind.test:8080/', 'accept-language': 'en-US' }), 'rebind.test', 'Chromium over http')
+    assertRefused(t, await get(port, '/_emulator/state', { host: 'rebind.test:8080', 'user-agent': chromium }), 'rebind.test', 'a browser\'s User-Agent alone')
+    assertRefused(t, await get(port, '/_emulator/state', { host: 'rebind.test:8080', referer: 'http://rebind.test:8080/' }), 'rebind.test', 'a Referer alone')
     assertRefused(t, await get(port, '/_emulator/reset', { ...REBIND, origin: 'http://rebind.test:8080' }, 'POST'), 'rebind.test', 'a reset')
     assertRefused(t, await get(port, '/_emulator/state', { host: '127.0.0.2.nip.io:8080', 'sec-fetch-site': 'same-origin' }), '127.0.0.2.nip.io', 'a name that looks like an address')
     const journal = JSON.parse((await get(port, '/_emulator/requests', {})).body)
@@ -65,6 +70,9 @@ t.test('localhost, IP literals and listed names pass; without browser metadata a
   assertRefused(t, await get(port, API, { ...browser, host: 'other.lan:8080' }), 'other.lan', 'a name not listed')
   for (const host of ['rebind.test:8080', 'wks-emulator:8080', 'anything.example']) {
     for (const path of ['/_emulator/state', '/_emulator/requests', API]) t.equal((await get(port, path, { ...TOKEN, host })).status, 200, `no browser metadata: ${host} ${path}`)
+    for (const ua of ['curl/8.5.0', 'python-requests/2.32.3', 'axios/1.7.2', 'huaweicloud-usdk-python/3.0', 'node']) {
+      t.equal((await get(port, API, { ...TOKEN, host, 'user-agent': ua })).status, 200, `${ua} under ${host}`)
+    }
   }
 })
 

@@ -53,11 +53,11 @@ export const NO_LISTED_HOSTS: ReadonlySet<string> = Object.freeze(new Set<string
 
 /**
  * The Host side of a request, for every path (the control plane, the dashboard and its data, the
- * emulated API): a browser request (Origin or Sec-Fetch-* metadata) must name a Host that is
+ * emulated API): a browser request (policy.ts's fromBrowser) must name a Host that is
  * `localhost`, an IP literal or a name in `listed`, else it gets this refusal. A page whose own
  * name an attacker later resolves to 127.0.0.1 (DNS rebinding) calls the emulator as same-origin,
  * without Origin, under its own name, and would read every record; SDKs, curl and compose
- * services (`http://wks-emulator:8080`) send no browser metadata and are answered under any Host.
+ * services (`http://wks-emulator:8080`) are no browser and are answered under any Host.
  * No Host at all is no browser's (HTTP/1.1 requires one; Fastify answers that 400 itself).
  */
 export function hostRefusal (listed: ReadonlySet<string>, headers: IncomingHttpHeaders): CloudError | undefined {
@@ -73,7 +73,8 @@ export const isControlPath = (url: string): boolean => url.startsWith('/_emulato
  * The CORS side of one request (Fetch standard §3.2, "CORS protocol"). The emulated API follows
  * `--cors` (off: nothing changes, a preflight is the 404 any unknown method gets). The control
  * plane refuses every browser request (one carrying `Origin`) from an origin not listed by name,
- * preflight or not, with or without an admin token, whatever `--cors` says. Before either, a
+ * preflight or not, with or without an admin token, whatever `--cors` says; the emulator's own
+ * origin counts as listed under localhost, an IP literal or a name in `listed`. Before either, a
  * browser request under a Host not allowed is refused (hostRefusal), on every path.
  */
 export function decideCors (policy: CorsPolicy | undefined, { method, url, headers, secure }: CorsRequest, listed = NO_LISTED_HOSTS): CorsDecision {
@@ -84,7 +85,7 @@ export function decideCors (policy: CorsPolicy | undefined, { method, url, heade
   if (origin === undefined) return control || policy === undefined ? ANSWER_PLAIN : ANSWER_VARY
   const preflight = method === 'OPTIONS' && headers['access-control-request-method'] !== undefined
   if (control) {
-    if (!controlOriginAllowed(policy, origin, headers.host, secure)) return { kind: 'refused', error: errors.controlOriginRefused(shown(origin)) }
+    if (!controlOriginAllowed(policy, origin, headers.host, secure, listed)) return { kind: 'refused', error: errors.controlOriginRefused(shown(origin)) }
     return preflight
       ? { kind: 'preflight', headers: preflightHeaders(origin, CONTROL_METHODS, headers) }
       : { kind: 'answer', headers: responseHeaders(origin) }

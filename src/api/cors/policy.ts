@@ -37,9 +37,9 @@ export function apiOriginAllowed (policy: CorsPolicy, origin: string): boolean {
  * take over. A page on any other site must not reset, seed or read the emulator on a developer's
  * machine; a page served under a name the attacker controls and resolved to 127.0.0.1 (DNS
  * rebinding) looks same-origin to the browser, so same-origin counts only for `localhost` and IP
- * literals, which no DNS answer can stand in for.
+ * literals, which no DNS answer can stand in for, and for the names the user listed (`listed`).
  */
-export function controlOriginAllowed (policy: CorsPolicy | undefined, origin: string, host: string | undefined, secure: boolean): boolean {
+export function controlOriginAllowed (policy: CorsPolicy | undefined, origin: string, host: string | undefined, secure: boolean, listed?: ReadonlySet<string>): boolean {
   if (policy?.origins.has(origin) === true) return true
   if (host === undefined) return false
   let own: URL
@@ -48,7 +48,9 @@ export function controlOriginAllowed (policy: CorsPolicy | undefined, origin: st
   } catch {
     return false
   }
-  return own.origin === origin && isOwnName(own.hostname.replace(/^\[(.*)\]$/, '$1'))
+  if (own.origin !== origin) return false
+  const name = own.hostname.replace(/^\[(.*)\]$/, '$1')
+  return isOwnName(name) || listed?.has(bareName(name)) === true
 }
 
 /**
@@ -59,12 +61,16 @@ export function controlOriginAllowed (policy: CorsPolicy | undefined, origin: st
 const isOwnName = (name: string): boolean => name === 'localhost' || name.endsWith('.localhost') || isIP(name) !== 0
 
 /**
- * Whether a request carries a browser's metadata: `Origin`, or any `Sec-Fetch-*` header (Fetch
- * Metadata, sent by every current browser on every request, same-origin GETs included, which
- * carry no Origin). SDKs, curl and services calling each other send neither.
+ * Whether a request comes from a browser: it carries `Origin` or any `Sec-Fetch-*` header (Fetch
+ * Metadata), a `Referer`, or a `User-Agent` that starts as every browser's does (`Mozilla/`).
+ * Metadata alone is not enough: Chromium sends Sec-Fetch-* to https:// and localhost only, so a
+ * same-origin GET of a page on http://rebind.test carries neither Origin nor Sec-Fetch-*, only
+ * its User-Agent and Referer (test/browser/dns-rebinding.test.ts sees exactly that). A page can
+ * drop the Referer, and Chromium does not let it change the User-Agent. SDKs, curl and services
+ * calling each other send none of these.
  */
 export function fromBrowser (headers: IncomingHttpHeaders): boolean {
-  if (headers.origin !== undefined) return true
+  if (headers.origin !== undefined || headers.referer !== undefined || headers['user-agent']?.startsWith('Mozilla/') === true) return true
   for (const name in headers) if (name.startsWith('sec-fetch-')) return true
   return false
 }
