@@ -185,13 +185,13 @@ t.test('each rule catches what it names, root files included (a synthetic graph)
   t.same(lowerLayerViolations(graph), ['store/db.ts → api/state.ts'])
 })
 
-t.test('--rate-limit, --latency and --cors are parsed in one module, config/grammars.ts, and nowhere else', async (t) => {
-  const callers: Record<string, string[]> = { parseRateLimitFlag: [], parseLatencyFlag: [], parseCorsOrigins: [] }
+t.test('--rate-limit, --latency, --cors and --allowed-hosts are parsed in one module, config/grammars.ts, and nowhere else', async (t) => {
+  const callers: Record<string, string[]> = { parseRateLimitFlag: [], parseLatencyFlag: [], parseCorsOrigins: [], parseAllowedHosts: [] }
   for (const file of sources(SRC)) {
     // A call, not the function's own declaration.
-    for (const [, name] of readFileSync(file, 'utf8').matchAll(/(?<!function )\b(parseRateLimitFlag|parseLatencyFlag|parseCorsOrigins)\s*\(/g)) {
+    for (const [, name] of readFileSync(file, 'utf8').matchAll(/(?<!function )\b(parseRateLimitFlag|parseLatencyFlag|parseCorsOrigins|parseAllowedHosts)\s*\(/g)) {
       callers[name].push(relative(SRC, file))
     }
   }
-  t.same(callers, { parseRateLimitFlag: ['config/grammars.ts'], parseLatencyFlag: ['config/grammars.ts'], parseCorsOrigins: ['config/grammars.ts'] })
+  t.same(callers, { parseRateLimitFlag: ['config/grammars.ts'], parseLatencyFlag: ['config/grammars.ts'], parseCorsOrigins: ['config/grammars.ts'], parseAllowedHosts: ['config/grammars.ts'] })
 })
