@@ -76,6 +76,12 @@ export const errors = {
    */
   controlOriginRefused: (origin: string) =>
     new CloudError(403, 'APIGW.0302', `The emulator's control plane does not answer pages of origin ${origin}; list the origin in --cors to allow it.`),
+  /**
+   * A browser request (Origin, Sec-Fetch-*, Referer or a browser's User-Agent) under a Host that is neither `localhost`, an
+   * IP literal nor a listed name: how a DNS-rebinding page reaches 127.0.0.1 looking same-origin.
+   */
+  hostRefused: (host: string) =>
+    new CloudError(403, 'APIGW.0302', `The emulator does not answer browser requests for host ${host}; list the name in --allowed-hosts to allow it.`),
   /** A CORS preflight from an origin `--cors` does not allow. */
   corsOriginRefused: (origin: string) => new CloudError(403, 'APIGW.0302', `Origin ${origin} is not allowed by --cors.`),
   /** (docs) APIGW.0308, the gateway's flow control: names the policy that tripped, its limit and window. */

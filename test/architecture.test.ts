@@ -200,7 +200,7 @@ t.test('each rule catches what it names, root files included (a synthetic graph)
 })
 
 t.test('the modules of the three grammars are imported by config/grammars.ts alone (however a parser is named there)', async (t) => {
-  const GRAMMARS = ['config/rate-limit-flag.ts', 'config/latency-flag.ts', 'config/cors-flag.ts']
+  const GRAMMARS = ['config/rate-limit-flag.ts', 'config/latency-flag.ts', 'config/cors-flag.ts', 'config/allowed-hosts-flag.ts']
   const importers = new Map(GRAMMARS.map((grammar) => [grammar, [] as string[]]))
   for (const [from, targets] of importGraph()) {
     for (const target of targets) if (importers.has(target) && !isTypeOnly(from, target)) importers.get(target)!.push(from)
@@ -208,13 +208,13 @@ t.test('the modules of the three grammars are imported by config/grammars.ts alo
   t.same(Object.fromEntries(importers), Object.fromEntries(GRAMMARS.map((grammar) => [grammar, ['config/grammars.ts']])))
 })
 
-t.test('--rate-limit, --latency and --cors are parsed in one module, config/grammars.ts, and nowhere else', async (t) => {
-  const callers: Record<string, string[]> = { parseRateLimitFlag: [], parseLatencyFlag: [], parseCorsOrigins: [] }
+t.test('--rate-limit, --latency, --cors and --allowed-hosts are parsed in one module, config/grammars.ts, and nowhere else', async (t) => {
+  const callers: Record<string, string[]> = { parseRateLimitFlag: [], parseLatencyFlag: [], parseCorsOrigins: [], parseAllowedHosts: [] }
   for (const file of sources(SRC)) {
     // A call, not the function's own declaration.
-    for (const [, name] of readFileSync(file, 'utf8').matchAll(/(?<!function )\b(parseRateLimitFlag|parseLatencyFlag|parseCorsOrigins)\s*\(/g)) {
+    for (const [, name] of readFileSync(file, 'utf8').matchAll(/(?<!function )\b(parseRateLimitFlag|parseLatencyFlag|parseCorsOrigins|parseAllowedHosts)\s*\(/g)) {
       callers[name].push(relative(SRC, file))
     }
   }
-  t.same(callers, { parseRateLimitFlag: ['config/grammars.ts'], parseLatencyFlag: ['config/grammars.ts'], parseCorsOrigins: ['config/grammars.ts'] })
+  t.same(callers, { parseRateLimitFlag: ['config/grammars.ts'], parseLatencyFlag: ['config/grammars.ts'], parseCorsOrigins: ['config/grammars.ts'], parseAllowedHosts: ['config/grammars.ts'] })
 })

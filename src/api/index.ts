@@ -10,6 +10,7 @@ import { loadFixtures } from '../store/fixtures.js'
 import { createAuthenticator } from './auth/authenticator.js'
 import type { Authenticator } from './auth/types.js'
 import { installCors, withCorsHeaders } from './cors/hook.js'
+import { NO_LISTED_HOSTS } from './cors/decide.js'
 import type { CorsPolicy } from './cors/policy.js'
 import { createFastPath, type FastPath } from './entrances/fast-path.js'
 import { installApiEntrance } from './entrances/fastify.js'
@@ -36,6 +37,8 @@ export interface ApiFiles {
   authenticate: Authenticator
   upstreamAuth?: UpstreamAuth
   cors?: CorsPolicy
+  /** Host names browsers are answered under besides localhost and IP literals (`--allowed-hosts`, `--cors`). */
+  allowedHosts: ReadonlySet<string>
   /** Fastify's `frameworkErrors` with the CORS headers of the request's origin. */
   frameworkErrors: typeof frameworkErrors
   /** The id of a request the fast path handed over, which keeps it. */
@@ -45,13 +48,15 @@ export interface ApiFiles {
 /** `now`: the emulator's clock (epoch ms), opened later with the state; the authenticator reads it per request. */
 export function readApiFiles (config: Config, now: () => number): ApiFiles {
   const cors = config.corsPolicy
+  const allowedHosts = config.allowedHostNames ?? NO_LISTED_HOSTS
   return {
     fixtures: config.fixtures === false ? [] : loadFixtures(config.fixtures),
     startupFaults: config.faults === undefined ? [] : loadFaultRules(config.faults),
     authenticate: createAuthenticator(config, now),
     upstreamAuth: loadUpstreamAuth(config),
     cors,
-    frameworkErrors: withCorsHeaders(cors, frameworkErrors),
+    allowedHosts,
+    frameworkErrors: withCorsHeaders(cors, allowedHosts, frameworkErrors),
     requestIdOf: (req) => handedOver(req)?.call.id
   }
 }
@@ -71,12 +76,13 @@ export interface ApiOptions {
  * every request recorded) behind its two entrances, the Fastify route and the fast path.
  */
 export async function installApi (app: FastifyInstance, { config, files, state, metrics, accounting, drift }: ApiOptions): Promise<FastPath | undefined> {
-  installCors(app, files.cors)
+  installCors(app, files.cors, files.allowedHosts)
   const findBody = createFindBody(state.transactions, config.unknownTransaction)
   const forwarding = createForwarding(config, { auth: files.upstreamAuth, drift, recordBody: state.transactions.putBody, count: metrics.upstreamResult, log: app.log })
   if (forwarding !== undefined) app.addHook('onClose', async () => forwarding.close())
   const steps = {
     cors: files.cors,
+    allowedHosts: files.allowedHosts,
     authenticate: files.authenticate,
     throttle: createThrottle({ policies: state.rateLimits.policies, counters: state.rateLimits.counters, clock: state.clock }),
     decideFault: createFaultDecider({ faults: state.faults, rng: state.rng, prefer: config.prefer }),

@@ -21,7 +21,7 @@ const DECIMAL_INTEGER = /^[+-]?\d+$/
  * gave it. --cors is parsed by resolveConfig, after the TLS checks, and named --cors whatever gave
  * it: as it always was.
  */
-const NAMED_GRAMMARS = new Set<ConfigKey>(['rateLimit', 'latency'])
+const NAMED_GRAMMARS = new Set<ConfigKey>(['rateLimit', 'latency', 'allowedHosts'])
 
 function convert (key: ConfigKey, raw: unknown, source: string, parsed: ParsedFlags): unknown {
   const schema: TSchema = ConfigSchema.properties[key]
@@ -29,7 +29,7 @@ function convert (key: ConfigKey, raw: unknown, source: string, parsed: ParsedFl
   const whole = schema.type !== 'integer' || typeof raw !== 'string' || DECIMAL_INTEGER.test(raw.trim())
   if (whole && Value.Check(schema, value)) {
     // Parsed here, so the error names the flag or variable; resolveConfig keeps the value.
-    if (NAMED_GRAMMARS.has(key)) Object.assign(parsed, parseGrammar(key as 'rateLimit' | 'latency', value as string, source))
+    if (NAMED_GRAMMARS.has(key)) Object.assign(parsed, parseGrammar(key as 'rateLimit' | 'latency' | 'allowedHosts', value as string, source))
     return value
   }
   throw new ConfigError(`invalid ${source}${shown(key, raw)}: ${describeRule(schema)}`)

@@ -1,5 +1,6 @@
 import { Value } from '@sinclair/typebox/value'
 import { checkCombinations, checkTls } from './checks.js'
+import { withOriginHosts } from './host-names.js'
 import { ConfigError } from './error.js'
 import { parseGrammar } from './grammars.js'
 import { ConfigSchema, describeRule, shown, type Config, type ConfigKey, type ConfigOptions, type ParsedFlags } from './schema.js'
@@ -23,8 +24,11 @@ export function resolveConfig (partial: Partial<Record<ConfigKey, unknown>>, par
   const values: ParsedFlags = { ...parsed }
   if (options.rateLimit !== undefined && values.rateLimitPolicies === undefined) Object.assign(values, parseGrammar('rateLimit', options.rateLimit))
   if (options.latency !== undefined && values.latencyDistribution === undefined) Object.assign(values, parseGrammar('latency', options.latency))
+  if (options.allowedHosts !== undefined && values.allowedHostNames === undefined) Object.assign(values, parseGrammar('allowedHosts', options.allowedHosts))
   checkTls(options)
   if (options.cors !== undefined) Object.assign(values, parseGrammar('cors', options.cors))
+  // A page the user let in by --cors is served under its own name too (same-origin calls).
+  if (values.corsPolicy !== undefined) values.allowedHostNames = withOriginHosts(values.allowedHostNames, values.corsPolicy.origins)
   checkCombinations(options)
   return Object.freeze({ ...options, ...values })
 }

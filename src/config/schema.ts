@@ -9,12 +9,17 @@ import { stringEnum } from '../schemas/string-enum.js'
 
 /**
  * The values of the flags whose text has a grammar of its own, parsed once at start: what the app
- * runs on. Each is present exactly when its text is (`rateLimit`, `latency`, `cors`).
+ * runs on. Each is present exactly when its text is (`rateLimit`, `latency`, `cors`, `allowedHosts`).
  */
 export interface ParsedFlags {
   rateLimitPolicies?: RateLimits
   latencyDistribution?: Latency
   corsPolicy?: CorsPolicy
+  /**
+   * Host names (besides `localhost` and IP literals) under which browser requests are answered:
+   * `--allowed-hosts` and the names of the `--cors` origins; present when either is given.
+   */
+  allowedHostNames?: ReadonlySet<string>
 }
 
 /** The fixtures shipped with the package, so an installed copy finds them whatever the cwd. */
@@ -55,6 +60,7 @@ export const ConfigSchema = Type.Object({
   workers: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Processes serving one port (node:cluster); above 1 needs a file --db they share.' }),
   shutdownGrace: Type.Number({ minimum: 0, maximum: 300, default: 5, description: 'Seconds requests in flight get to finish on SIGTERM/SIGINT before they are cut.' }),
   cors: Type.Optional(Type.String({ minLength: 1, description: 'Origins allowed to call the API from a browser: a comma list (scheme://host[:port]) or *; the control plane takes only listed origins.' })),
+  allowedHosts: Type.Optional(Type.String({ minLength: 1, description: "Host names (comma list) under which browser requests are answered besides localhost and IP addresses (the DNS-rebinding guard); the --cors origins' names count as listed." })),
   tls: Type.Optional(stringEnum(['self-signed'], { description: 'Serve HTTPS with a certificate made (and, with a file --db, kept) by the emulator.' })),
   tlsCert: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate (chain) file: serve HTTPS on --port; needs --tls-key.' })),
   tlsKey: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key file of --tls-cert.' })),

@@ -47,10 +47,18 @@ const takesBody = (request: FastifyRequest): boolean => request.routeOptions.sch
 const noBodyTaken = () => errors.invalidBody('this route takes no body; its parameters go in the query string')
 
 /**
+ * Whether a JSON text is an empty object (`{}`, spaces allowed): what `requests.post(url, json={})`,
+ * axios and many test helpers send on every POST. It carries no parameter, so it is no body; an
+ * object with any key, or any other value, still is one.
+ */
+const EMPTY_OBJECT = /^[ \t\r\n]*\{[ \t\r\n]*\}[ \t\r\n]*$/
+
+/**
  * Control-plane bodies: JSON, decoded as declared, then parsed by Fastify's own
  * (prototype-poisoning-safe) JSON parser. No bytes is no body, whatever Content-Type says: client
  * libraries and `curl -d ''` send one on every POST, and a reset or a delete must not be refused
- * for it. A body on a route that takes none says so, in any type; any other type is a 415.
+ * for it; nor an empty JSON object (`{}`), which carries no parameter. Any other body on a route
+ * that takes none says so, in any type; any other type is a 415.
  */
 export function installJsonBodies (app: FastifyInstance): void {
   // Every control-plane body is JSON: a text/plain one is refused by its type (415), not read as a string.
@@ -59,16 +67,16 @@ export function installJsonBodies (app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const bytes = body as Buffer
     if (bytes.length === 0) { done(null, undefined); return }
-    if (!takesBody(request)) { done(noBodyTaken(), undefined); return }
     let text: string
     try {
       refuseContentCoding(request.headers['content-encoding'])
       text = decodeBody(bytes, request.headers['content-type'])
     } catch (err) {
-      done(err as Error, undefined)
+      done(takesBody(request) ? err as Error : noBodyTaken(), undefined)
       return
     }
-    parseJson(request, text, done)
+    if (takesBody(request)) parseJson(request, text, done)
+    else done(EMPTY_OBJECT.test(text) ? null : noBodyTaken(), undefined)
   })
   // Any other type, or none, is decided on the headers alone: refused bodies are never read.
   // Neither Content-Length nor Transfer-Encoding is no body too (RFC 9112 §6.3).

@@ -30,7 +30,7 @@ t.test('emulated API: preflights are answered before auth, faults and the journa
   const failed = await app.inject({ url: DOC, headers: { origin: PAGE } })
   assertError(t, failed, 401, 'APIGW.0301', 'Incorrect IAM authentication information: x-auth-token not found')
   t.equal(failed.headers['access-control-allow-origin'], PAGE, 'a 401 is readable by the page')
-  t.equal(failed.headers['access-control-expose-headers'], 'X-Request-Id, X-Apig-Latency, X-Apig-RateLimit-api, X-Apig-RateLimit-api-allenv, X-Apig-RateLimit-user, X-Apig-RateLimit-ip')
+  t.equal(failed.headers['access-control-expose-headers'], 'X-Request-Id, X-Emulator-Request-Id, X-Apig-Latency, X-Apig-RateLimit-api, X-Apig-RateLimit-api-allenv, X-Apig-RateLimit-user, X-Apig-RateLimit-ip')
   t.equal(failed.headers.vary, 'Origin')
   const faulted = await app.inject({ url: DOC, headers: { origin: PAGE, 'x-auth-token': 'good' } })
   assertError(t, faulted, 503, 'APIGW.0203', 'Backend unavailable.')

@@ -188,7 +188,7 @@ t.test('the stream carries the CORS headers of an origin --cors lists, as every 
   t.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8')
   t.equal(res.headers.get('access-control-allow-origin'), 'http://localhost:5173')
   t.equal(res.headers.get('access-control-allow-credentials'), 'true')
-  t.equal(res.headers.get('access-control-expose-headers'), 'X-Request-Id, X-Apig-Latency, X-Apig-RateLimit-api, X-Apig-RateLimit-api-allenv, X-Apig-RateLimit-user, X-Apig-RateLimit-ip')
+  t.equal(res.headers.get('access-control-expose-headers'), 'X-Request-Id, X-Emulator-Request-Id, X-Apig-Latency, X-Apig-RateLimit-api, X-Apig-RateLimit-api-allenv, X-Apig-RateLimit-user, X-Apig-RateLimit-ip')
   t.equal(res.headers.get('vary'), 'Origin')
   t.match(res.headers.get('x-request-id'), /^[0-9a-f]{32}$/)
   controller.abort()

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { errors, type CloudError } from '../../errors.js'
-import { apiOriginAllowed, controlOriginAllowed, type CorsPolicy } from './policy.js'
+import { apiOriginAllowed, controlOriginAllowed, fromBrowser, hostAllowed, hostNameOf, type CorsPolicy } from './policy.js'
 
 /**
  * Request headers the official SDKs send (Huawei Cloud SDK cores: signing, project and token
@@ -17,10 +17,11 @@ const API_METHODS = 'GET, HEAD'
 const CONTROL_METHODS = 'GET, HEAD, POST, PUT, DELETE'
 /**
  * Response headers a page may read besides the CORS-safelisted ones (Fetch §3.2.6): the request
- * id, and the gateway's debug headers (APIG "Response Headers"), which a page asks for with
- * `X-Apig-Mode: debug` and could not read otherwise.
+ * id; the emulator's own id of a proxied call (`X-Emulator-Request-Id`, the key of its journal
+ * entry when X-Request-Id is the upstream's); and the gateway's debug headers (APIG "Response
+ * Headers"), which a page asks for with `X-Apig-Mode: debug` and could not read otherwise.
  */
-const EXPOSED = 'X-Request-Id, X-Apig-Latency, X-Apig-RateLimit-api, X-Apig-RateLimit-api-allenv, X-Apig-RateLimit-user, X-Apig-RateLimit-ip'
+const EXPOSED = 'X-Request-Id, X-Emulator-Request-Id, X-Apig-Latency, X-Apig-RateLimit-api, X-Apig-RateLimit-api-allenv, X-Apig-RateLimit-user, X-Apig-RateLimit-ip'
 // An HTTP field name (RFC 9110 §5.1); anything else in Access-Control-Request-Headers is dropped.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
@@ -47,6 +48,24 @@ const ANSWER_PLAIN: CorsDecision = { kind: 'answer', headers: undefined }
 const VARY_ORIGIN: Record<string, string> = Object.freeze({ vary: 'Origin' })
 const ANSWER_VARY: CorsDecision = { kind: 'answer', headers: VARY_ORIGIN }
 
+/** No name listed: browsers are answered under `localhost` and IP literals only. */
+export const NO_LISTED_HOSTS: ReadonlySet<string> = Object.freeze(new Set<string>())
+
+/**
+ * The Host side of a request, for every path (the control plane, the dashboard and its data, the
+ * emulated API): a browser request (policy.ts's fromBrowser) must name a Host that is
+ * `localhost`, an IP literal or a name in `listed`, else it gets this refusal. A page whose own
+ * name an attacker later resolves to 127.0.0.1 (DNS rebinding) calls the emulator as same-origin,
+ * without Origin, under its own name, and would read every record; SDKs, curl and compose
+ * services (`http://wks-emulator:8080`) are no browser and are answered under any Host.
+ * No Host at all is no browser's (HTTP/1.1 requires one; Fastify answers that 400 itself).
+ */
+export function hostRefusal (listed: ReadonlySet<string>, headers: IncomingHttpHeaders): CloudError | undefined {
+  const { host } = headers
+  if (host === undefined || !fromBrowser(headers) || hostAllowed(host, listed)) return undefined
+  return errors.hostRefused(shown(hostNameOf(host)?.name ?? host))
+}
+
 /** `/_emulator/…`: the control plane. */
 export const isControlPath = (url: string): boolean => url.startsWith('/_emulator/') || url === '/_emulator' || url.startsWith('/_emulator?')
 
@@ -54,15 +73,19 @@ export const isControlPath = (url: string): boolean => url.startsWith('/_emulato
  * The CORS side of one request (Fetch standard §3.2, "CORS protocol"). The emulated API follows
  * `--cors` (off: nothing changes, a preflight is the 404 any unknown method gets). The control
  * plane refuses every browser request (one carrying `Origin`) from an origin not listed by name,
- * preflight or not, with or without an admin token, whatever `--cors` says.
+ * preflight or not, with or without an admin token, whatever `--cors` says; the emulator's own
+ * origin counts as listed under localhost, an IP literal or a name in `listed`. Before either, a
+ * browser request under a Host not allowed is refused (hostRefusal), on every path.
  */
-export function decideCors (policy: CorsPolicy | undefined, { method, url, headers, secure }: CorsRequest): CorsDecision {
+export function decideCors (policy: CorsPolicy | undefined, { method, url, headers, secure }: CorsRequest, listed = NO_LISTED_HOSTS): CorsDecision {
+  const refusal = hostRefusal(listed, headers)
+  if (refusal !== undefined) return { kind: 'refused', error: refusal }
   const origin = headers.origin
   const control = isControlPath(url)
   if (origin === undefined) return control || policy === undefined ? ANSWER_PLAIN : ANSWER_VARY
   const preflight = method === 'OPTIONS' && headers['access-control-request-method'] !== undefined
   if (control) {
-    if (!controlOriginAllowed(policy, origin, headers.host, secure)) return { kind: 'refused', error: errors.controlOriginRefused(shown(origin)) }
+    if (!controlOriginAllowed(policy, origin, headers.host, secure, listed)) return { kind: 'refused', error: errors.controlOriginRefused(shown(origin)) }
     return preflight
       ? { kind: 'preflight', headers: preflightHeaders(origin, CONTROL_METHODS, headers) }
       : { kind: 'answer', headers: responseHeaders(origin) }
@@ -116,5 +139,5 @@ function preflightHeaders (origin: string, methods: string, headers: IncomingHtt
   return answer
 }
 
-/** An origin as named in an error message: whatever was sent, cut to a readable length. */
+/** An origin or host as named in an error message: whatever was sent, cut to a readable length. */
 const shown = (origin: string): string => origin.length > 200 ? `${origin.slice(0, 200)}…` : origin

@@ -105,6 +105,7 @@ export function installApiEntrance (scope: FastifyInstance, { decide, record, ne
       // Set even when a later step throws, so the page can read that error too.
       if (decisions.cors) reply.headers(decisions.cors)
     }
+    if (decisions.hostRefusal) throw decisions.hostRefusal
     const verdict = decisions.auth!
     if (!verdict.ok) {
       if (verdict.detail !== undefined) request.log.info({ auth: authOutcome(verdict), reason: verdict.reason, detail: verdict.detail }, 'authentication refused')

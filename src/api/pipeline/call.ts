@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import type { CloudError } from '../../errors.js'
 import type { AuthVerdict } from '../auth/types.js'
 import type { FaultDecision } from '../faults/select.js'
 import type { ThrottleVerdict } from '../throttle/throttle.js'
@@ -27,6 +28,8 @@ export interface Call {
 export interface Decisions {
   /** The CORS headers of the answer, whatever it is (`--cors`; null: none). Taken first, so a refusal carries them. */
   cors?: Readonly<Record<string, string>> | null
+  /** A browser request under a Host not allowed (DNS rebinding): its 403; null: not refused. Taken before auth. */
+  hostRefusal?: CloudError | null
   auth?: AuthVerdict
   /** The throttling policies' counts of this call; null: decided, no policy applies. */
   throttle?: ThrottleVerdict | null
@@ -46,4 +49,4 @@ export const throttled = (decisions: Decisions): boolean => decisions.throttle?.
 
 /** Whether every decision lets the request go on to the lookup as asked, at once. */
 export const proceeds = (decisions: Decisions): boolean =>
-  decisions.auth?.ok === true && !throttled(decisions) && decisions.fault === null && decisions.latencyMs === 0
+  decisions.hostRefusal === null && decisions.auth?.ok === true && !throttled(decisions) && decisions.fault === null && decisions.latencyMs === 0

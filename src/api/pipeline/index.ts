@@ -40,6 +40,8 @@ export interface Pipeline {
 export interface PipelineSteps {
   /** `--cors`; undefined: off. Preflights never reach the pipeline: they are not API calls. */
   cors?: CorsPolicy
+  /** Host names browsers are answered under besides localhost and IP literals; none when left out. */
+  allowedHosts?: ReadonlySet<string>
   authenticate: Authenticator
   throttle: Throttle
   decideFault: FaultDecider
