@@ -1,6 +1,6 @@
 import type { Db } from './db.js'
-import type { AccessStagesBody, TransactionRecord } from '../schemas/access-stages.js'
-import { bodyOf } from './record-body.js'
+import type { TransactionRecord } from '../schemas/access-stages.js'
+import { bodyOf, servableFields } from './record-body.js'
 import { createVisibleCounter } from './visible-count.js'
 import { createBodyLookup } from './visible-body.js'
 
@@ -86,8 +86,9 @@ export function createTransactionStore (db: Db) {
   const pageProject = db.prepare<unknown[], Row>(
     visibleRows((t) => ` AND ${t}.project_id = ? AND ${t}.transaction_id > ?`) + ' ORDER BY 1, 2 LIMIT ?')
 
+  // The key is the row's, whatever the body holds: a body never re-keys a record.
   const toRecord = (row: Row): TransactionRecord =>
-    ({ project_id: row.project_id, transaction_id: row.transaction_id, ...JSON.parse(row.body) as AccessStagesBody })
+    ({ project_id: row.project_id, transaction_id: row.transaction_id, ...servableFields(row.body) })
   const getBody = bodies.getBody
 
   const putBody = db.transaction((projectId: string, transactionId: string, body: string) => {

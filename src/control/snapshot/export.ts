@@ -1,5 +1,6 @@
 import type { FaultStore } from '../../api/faults/store.js'
 import { STATE_VERSION } from '../../schemas/state.js'
+import { servableFields } from '../../store/record-body.js'
 import type { TransactionStore } from '../../store/transactions.js'
 
 /** Records read and sent per step: a few hundred kB of text, whatever the size of the store. */
@@ -11,11 +12,11 @@ export interface ExportSource {
 }
 
 /**
- * A record line: its key, then the stored body's fields in their stored order (JSON.parse and
- * stringify make it compact whatever spacing it was stored with, e.g. an upstream's).
+ * A record line: its key (the row's: a body's own key fields never reach the line), then the
+ * stored body's fields in their stored order, compact, as the control plane reads them.
  */
 function recordLine (projectId: string, transactionId: string, body: string): string {
-  const fields = JSON.stringify(JSON.parse(body))
+  const fields = JSON.stringify(servableFields(body))
   return `{"project_id":${JSON.stringify(projectId)},"transaction_id":${JSON.stringify(transactionId)}${fields === '{}' ? '' : ','}${fields.slice(1)}`
 }
 
