@@ -16,10 +16,12 @@ export interface ListQuery {
 }
 
 // The filters of a list beyond the project, read from the stored body; NULL parameters match all.
+// A body an older build recorded with drift (`"stages":"x"`) is read without an error.
 const FILTERED = `(:p IS NULL OR project_id = :p)
   AND (:q IS NULL OR instr(lower(transaction_id), lower(:q)) > 0 OR instr(lower(coalesce(json_extract(body, '$.username'), '')), lower(:q)) > 0)
   AND (:b IS NULL OR json_extract(body, '$.biz_type') = :b)
-  AND (:s IS NULL OR EXISTS (SELECT 1 FROM json_each(body, '$.stages') WHERE json_extract(value, '$.is_success') = 0) = (:s = 0))`
+  AND (:s IS NULL OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_type(body, '$.stages') = 'array' THEN body END, '$.stages')
+    WHERE CASE WHEN type = 'object' THEN json_extract(value, '$.is_success') END = 0) = (:s = 0))`
 
 /**
  * A project's run-time changes, as `listChanges` gives them and `replaceChanges` takes them: the

@@ -87,6 +87,10 @@ t.test('items 5 and 6: rows an older build recorded with drift or key fields rea
   let res = await app.inject({ url: '/_emulator/transactions?project_id=recorder' })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { transactions: expected, total: 3 })
+  for (const filter of ['success=true', 'success=false', 'search=kept', 'biz_type=APP']) {
+    res = await app.inject({ url: `/_emulator/transactions?project_id=recorder&${filter}` })
+    t.equal(res.statusCode, 200, `the dashboard's filter ${filter} reads them too`)
+  }
   res = await app.inject({ url: '/_emulator/transactions/recorder/tx-bad' })
   t.equal(res.statusCode, 200)
   t.same(res.json(), expected[0])
