@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
 import { createServer, get, type IncomingMessage } from 'node:http'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openDb } from '../../src/store/db.js'
 import { assertError, build, listening, stagesUrl, TOKEN } from '../helper.js'
@@ -33,6 +34,13 @@ t.test('item 4: a lone surrogate anywhere stored is a 400 naming the field, and 
   res = await app.inject({ url: stagesUrl('p', `?transaction_id=${encodeURIComponent(record.transaction_id)}`), headers: TOKEN })
   t.equal(res.body, JSON.stringify({ username: record.username }))
   t.equal((await app.inject({ method: 'DELETE', url: `/_emulator/transactions/p/${encodeURIComponent(record.transaction_id)}` })).statusCode, 204, 'and deleted')
+})
+
+t.test('item 4: a start-up file with a lone surrogate stops start-up naming the file, record and field', async (t) => {
+  const dir = tempDir(t)
+  const file = join(dir, 'fixtures.json')
+  writeFileSync(file, '{"transactions":[{"project_id":"p","transaction_id":"t","username":"\\ud800"}]}')
+  await t.rejects(build(t, { fixtures: file }), { message: new RegExp(`fixtures\\.json.*field username ${LONE.replace(/[()]/g, '\\$&')}`) })
 })
 
 /** A stand-in upstream answering every lookup 200 with `body`. */
