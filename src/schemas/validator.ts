@@ -12,6 +12,36 @@ const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional
 const reporting = new Ajv({ coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true, strict: false, verbose: true, validateSchema: false })
 const coercing = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, verbose: true, validateSchema: false })
 
+// A lone surrogate (`"\ud800"` in JSON) is a JS string but no Unicode text: SQLite and every UTF-8
+// writer turn it into U+FFFD, so a key stored with one can never be fetched again and a value reads
+// back changed. In `u` mode a well-formed pair is one code point, so \p{Cs} finds only lone halves.
+const LONE_SURROGATE = /\p{Cs}/u
+/** Whether a value (a string, or any string inside an array or object, keys included) is well-formed Unicode. */
+export function isWellFormed (value: unknown): boolean {
+  if (typeof value === 'string') return !LONE_SURROGATE.test(value)
+  if (value === null || typeof value !== 'object') return true
+  if (Array.isArray(value)) return value.every(isWellFormed)
+  for (const key in value) if (!isWellFormed(key) || !isWellFormed((value as Record<string, unknown>)[key])) return false
+  return true
+}
+for (const ajv of [strict, reporting, coercing]) {
+  ajv.addKeyword({ keyword: 'wellFormed', type: 'string', schemaType: 'boolean', errors: false, validate: (on: boolean, data: string) => !on || !LONE_SURROGATE.test(data) })
+}
+
+/**
+ * Every string any schema admits must be well-formed Unicode: the keyword is added here, to each
+ * string schema of whatever is compiled, rather than written beside every Type.String.
+ */
+function withWellFormedStrings (schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withWellFormedStrings)
+  if (schema === null || typeof schema !== 'object') return schema
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(schema)) out[key] = key === 'default' || key === 'const' || key === 'enum' || key === 'examples' ? value : withWellFormedStrings(value)
+  const type = out.type
+  if (type === 'string' || (Array.isArray(type) && type.includes('string'))) out.wellFormed = true
+  return out
+}
+
 /**
  * A validator that compiles its schema the first time it runs. Compiling every route's and every
  * file format's schema up front was most of the start-up time; most runs use a few of them.
@@ -30,16 +60,16 @@ function compileOnFirstUse<T> (compile: () => ValidateFunction<T>): ValidateFunc
 
 /** Fastify validatorCompiler: strict for bodies, coercing for params, querystring and headers. */
 export function validatorCompiler ({ schema, httpPart }: { schema: object, httpPart?: string }): ValidateFunction {
-  return compileOnFirstUse(() => (httpPart === 'body' ? strict : coercing).compile(schema))
+  return compileOnFirstUse(() => (httpPart === 'body' ? strict : coercing).compile(withWellFormedStrings(schema) as object))
 }
 
 export function compileStrict<T> (schema: TSchema): ValidateFunction<T> {
-  return compileOnFirstUse(() => strict.compile<T>(schema))
+  return compileOnFirstUse(() => strict.compile<T>(withWellFormedStrings(schema) as object))
 }
 
 /** A validator that reports every error of the data (Ajv allErrors), each with the offending value. */
 export function compileAllErrors<T> (schema: TSchema): ValidateFunction<T> {
-  return compileOnFirstUse(() => reporting.compile<T>(schema))
+  return compileOnFirstUse(() => reporting.compile<T>(withWellFormedStrings(schema) as object))
 }
 
 /**
@@ -53,7 +83,8 @@ export function checkOnStartup<T> (schema: TSchema): ValidateFunction<T> {
   const withErrors = compileStrict<T>(schema)
   const validate = ((data: unknown): data is T => {
     validate.errors = null
-    if (Value.Check(schema, data)) return true
+    // Value.Check knows no `wellFormed`: a lone surrogate goes on to Ajv, whose error names the field.
+    if (Value.Check(schema, data) && isWellFormed(data)) return true
     const valid = withErrors(data)
     validate.errors = withErrors.errors
     return valid
@@ -84,6 +115,7 @@ export function ruleOf (error: ErrorObject): string {
     case 'maximum': return `must be <= ${p.limit}`
     case 'maxItems': return `must have at most ${p.limit} items`
     case 'minItems': return `must have at least ${p.limit} items`
+    case 'wellFormed': return 'must be well-formed Unicode (it holds a lone surrogate)'
     default: return error.message ?? 'is invalid'
   }
 }

@@ -1,6 +1,6 @@
 import type { Db } from './db.js'
-import type { AccessStagesBody, TransactionRecord } from '../schemas/access-stages.js'
-import { bodyOf } from './record-body.js'
+import type { TransactionRecord } from '../schemas/access-stages.js'
+import { bodyOf, servableFields } from './record-body.js'
 import { createVisibleCounter } from './visible-count.js'
 import { createBodyLookup } from './visible-body.js'
 
@@ -16,10 +16,12 @@ export interface ListQuery {
 }
 
 // The filters of a list beyond the project, read from the stored body; NULL parameters match all.
+// A body an older build recorded with drift (`"stages":"x"`) is read without an error.
 const FILTERED = `(:p IS NULL OR project_id = :p)
   AND (:q IS NULL OR instr(lower(transaction_id), lower(:q)) > 0 OR instr(lower(coalesce(json_extract(body, '$.username'), '')), lower(:q)) > 0)
   AND (:b IS NULL OR json_extract(body, '$.biz_type') = :b)
-  AND (:s IS NULL OR EXISTS (SELECT 1 FROM json_each(body, '$.stages') WHERE json_extract(value, '$.is_success') = 0) = (:s = 0))`
+  AND (:s IS NULL OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_type(body, '$.stages') = 'array' THEN body END, '$.stages')
+    WHERE CASE WHEN type = 'object' THEN json_extract(value, '$.is_success') END = 0) = (:s = 0))`
 
 /**
  * A project's run-time changes, as `listChanges` gives them and `replaceChanges` takes them: the
@@ -36,15 +38,30 @@ export interface ProjectChanges {
 type Row = { project_id: string, transaction_id: string, body: string }
 
 // Every visible record in key order: SQLite merges the three ordered branches (each read through
-// its key index), so a page costs its offset and limit, not a sort of the whole table.
-const unchanged = (t: string): string => `NOT EXISTS (SELECT 1 FROM changes c WHERE c.project_id = ${t}.project_id AND c.transaction_id = ${t}.transaction_id)`
-const notCleared = (t: string): string => `NOT EXISTS (SELECT 1 FROM cleared_projects x WHERE x.project_id = ${t}.project_id)`
-const visibleRows = (where: (t: string) => string): string =>
-  `SELECT project_id, transaction_id, body FROM changes c0 WHERE body IS NOT NULL${where('c0')} UNION ALL ` +
-  `SELECT project_id, transaction_id, body FROM fixtures f WHERE ${unchanged('f')} AND ${notCleared('f')}${where('f')} UNION ALL ` +
-  `SELECT project_id, transaction_id, body FROM base b WHERE ${unchanged('b')} AND ${notCleared('b')}${where('b')} ` +
+// its key index), so a page costs its offset and limit, not a sort of the whole table. The run-time
+// tables may be named: a snapshot reads its own copies of them (see snapshot() below).
+interface RunTimeTables { changes: string, cleared: string }
+const LIVE: RunTimeTables = { changes: 'changes', cleared: 'cleared_projects' }
+const unchanged = (t: string, { changes }: RunTimeTables): string => `NOT EXISTS (SELECT 1 FROM ${changes} c WHERE c.project_id = ${t}.project_id AND c.transaction_id = ${t}.transaction_id)`
+const notCleared = (t: string, { cleared }: RunTimeTables): string => `NOT EXISTS (SELECT 1 FROM ${cleared} x WHERE x.project_id = ${t}.project_id)`
+const visibleRows = (where: (t: string) => string, tables: RunTimeTables = LIVE): string =>
+  `SELECT project_id, transaction_id, body FROM ${tables.changes} c0 WHERE body IS NOT NULL${where('c0')} UNION ALL ` +
+  `SELECT project_id, transaction_id, body FROM fixtures f WHERE ${unchanged('f', tables)} AND ${notCleared('f', tables)}${where('f')} UNION ALL ` +
+  `SELECT project_id, transaction_id, body FROM base b WHERE ${unchanged('b', tables)} AND ${notCleared('b', tables)}${where('b')} ` +
   'AND NOT EXISTS (SELECT 1 FROM fixtures f2 WHERE f2.project_id = b.project_id AND f2.transaction_id = b.transaction_id)'
 const visible = (where: (t: string) => string): string => visibleRows(where) + ' ORDER BY 1, 2 LIMIT ? OFFSET ?'
+// Keyset pages of the visible records (snapshots): each branch starts past the last key sent.
+const keysetAll = (tables: RunTimeTables): string =>
+  visibleRows((t) => ` AND (${t}.project_id, ${t}.transaction_id) > (?, ?)`, tables) + ' ORDER BY 1, 2 LIMIT ?'
+const keysetProject = (tables: RunTimeTables): string =>
+  visibleRows((t) => ` AND ${t}.project_id = ? AND ${t}.transaction_id > ?`, tables) + ' ORDER BY 1, 2 LIMIT ?'
+
+/** A point-in-time view of the visible records, read a page at a time; close() when done. */
+export interface RecordSnapshot {
+  /** Records in key order, `limit` at a time after the key `after` (exclusive; start with undefined). */
+  page: (after: readonly [string, string] | undefined, limit: number) => Row[]
+  close: () => void
+}
 
 /**
  * Stored transactions: the start state (`base`: what the file held before start; `fixtures`: the
@@ -80,14 +97,25 @@ export function createTransactionStore (db: Db) {
     `SELECT project_id, transaction_id, body FROM (${visibleRows(() => '')}) WHERE ${FILTERED} ORDER BY project_id, transaction_id LIMIT :n OFFSET :o`)
   const countFiltered = db.prepare<Filter, number>(`SELECT count(*) FROM (${visibleRows(() => '')}) WHERE ${FILTERED}`).pluck()
 
-  // Keyset pages of the visible records (snapshots): each branch starts past the last key sent.
-  const pageAll = db.prepare<unknown[], Row>(
-    visibleRows((t) => ` AND (${t}.project_id, ${t}.transaction_id) > (?, ?)`) + ' ORDER BY 1, 2 LIMIT ?')
-  const pageProject = db.prepare<unknown[], Row>(
-    visibleRows((t) => ` AND ${t}.project_id = ? AND ${t}.transaction_id > ?`) + ' ORDER BY 1, 2 LIMIT ?')
+  let snapshots = 0
+  /**
+   * Only `changes` and `cleared_projects` change while serving (fixtures are loaded at start, and
+   * nothing writes `base`), so a point-in-time view copies those two, for the namespace exported,
+   * into temporary tables of this connection, in one read transaction (workers of one file may be
+   * writing), and pages through the start state live. It costs the run-time changes, not the store.
+   */
+  const takeSnapshot = db.transaction((projectId: string | undefined, tables: RunTimeTables) => {
+    const only = projectId === undefined ? '' : ' WHERE project_id = ?'
+    const args = projectId === undefined ? [] : [projectId]
+    db.exec(`CREATE TEMP TABLE ${tables.changes} (project_id TEXT NOT NULL, transaction_id TEXT NOT NULL, body TEXT, PRIMARY KEY (project_id, transaction_id)) WITHOUT ROWID;` +
+      `CREATE TEMP TABLE ${tables.cleared} (project_id TEXT PRIMARY KEY) WITHOUT ROWID`)
+    db.prepare(`INSERT INTO temp.${tables.changes} SELECT project_id, transaction_id, body FROM main.changes${only}`).run(...args)
+    db.prepare(`INSERT INTO temp.${tables.cleared} SELECT project_id FROM main.cleared_projects${only}`).run(...args)
+  })
 
+  // The key is the row's, whatever the body holds: a body never re-keys a record.
   const toRecord = (row: Row): TransactionRecord =>
-    ({ project_id: row.project_id, transaction_id: row.transaction_id, ...JSON.parse(row.body) as AccessStagesBody })
+    ({ project_id: row.project_id, transaction_id: row.transaction_id, ...servableFields(row.body) })
   const getBody = bodies.getBody
 
   const putBody = db.transaction((projectId: string, transactionId: string, body: string) => {
@@ -153,15 +181,27 @@ export function createTransactionStore (db: Db) {
       return { transactions: rows.map(toRecord), total: counter.count(projectId) }
     },
     /**
-     * Visible records in key order, `limit` at a time after the key `after` (exclusive; start with
-     * undefined): keyset paging, so a scan of any size holds one page and no open statement.
+     * The visible records of one project or all as they are now, whatever is written while they
+     * are read: keyset paging, so a scan of any size holds one page and no open statement.
      */
-    page (projectId: string | undefined, after: readonly [string, string] | undefined, limit: number): Row[] {
-      // '' sorts before every id, and ids are never empty.
-      const [p, t] = after ?? ['', '']
-      return projectId === undefined
-        ? pageAll.all(p, t, p, t, p, t, limit)
-        : pageProject.all(projectId, t, projectId, t, projectId, t, limit)
+    snapshot (projectId: string | undefined): RecordSnapshot {
+      const n = ++snapshots
+      const tables = { changes: `snapshot_changes_${n}`, cleared: `snapshot_cleared_${n}` }
+      takeSnapshot(projectId, tables)
+      const statement = db.prepare<unknown[], Row>(projectId === undefined ? keysetAll(tables) : keysetProject(tables))
+      let open = true
+      return {
+        page (after, limit) {
+          // '' sorts before every id, and ids are never empty.
+          const [p, t] = after ?? ['', '']
+          return projectId === undefined ? statement.all(p, t, p, t, p, t, limit) : statement.all(projectId, t, projectId, t, projectId, t, limit)
+        },
+        close () {
+          if (!open || !db.open) return
+          open = false
+          db.exec(`DROP TABLE temp.${tables.changes}; DROP TABLE temp.${tables.cleared}`)
+        }
+      }
     },
     /** Visible records, of one project or all. */
     count: (projectId?: string): number => counter.count(projectId),

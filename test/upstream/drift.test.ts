@@ -6,7 +6,7 @@ import { PROJECT, lookup, startFront } from './two-emulators.js'
 const DRIFTED = '{"username":"u1","biz_type":"APP","region":"cn-north-4","stages":[' +
   '{"stage":"LOGIN","duration":"500","is_success":true},{"stage":"RECONNECT","duration":20,"is_success":true}]}'
 
-t.test('an upstream body the schema does not know: three drift kinds with counts, the body still returned and recorded as received', async (t) => {
+t.test('an upstream body the schema does not know: three drift kinds with counts, the body still returned but never recorded', async (t) => {
   const cloud = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'c0ffee00c0ffee00c0ffee00c0ffee00' })
     res.end(DRIFTED)
@@ -29,15 +29,19 @@ t.test('an upstream body the schema does not know: three drift kinds with counts
   ], 'in the order first seen')
   for (const k of kinds) t.ok(Date.parse(k.first_seen) >= before - 1000, 'first_seen is the time of the first body')
 
-  const local = await lookup(front.url, PROJECT, 'tx-1')
-  t.equal(await local.text(), DRIFTED, 'recorded as received, served locally')
-  t.equal(local.headers.get('x-emulator-request-id'), null)
+  // Issue 21: a body the record schema refuses could not be served back, exported or put back
+  // exactly, so it is not stored: the next lookup asks the upstream again.
+  t.same(await (await fetch(`${front.url}/_emulator/transactions?project_id=${PROJECT}`)).json(), { transactions: [], total: 0 }, 'nothing recorded')
+  const again = await lookup(front.url, PROJECT, 'tx-1')
+  t.equal(await again.text(), DRIFTED, 'proxied again, as the upstream sent it')
+  t.match(again.headers.get('x-emulator-request-id'), /^[0-9a-f]{32}$/, 'forwarded, not served locally')
 
   const metrics = await (await fetch(`${front.url}/_emulator/metrics`)).text()
-  t.match(metrics, /wks_emulator_upstream_drift_total\{kind="unknown_field"\} 2/)
-  t.match(metrics, /wks_emulator_upstream_drift_total\{kind="type_change"\} 2/)
-  t.match(metrics, /wks_emulator_upstream_drift_total\{kind="new_enum_value"\} 2/)
-  t.match(metrics, /wks_emulator_upstream_requests_total\{result="recorded"\} 2/)
+  t.match(metrics, /wks_emulator_upstream_drift_total\{kind="unknown_field"\} 3/)
+  t.match(metrics, /wks_emulator_upstream_drift_total\{kind="type_change"\} 3/)
+  t.match(metrics, /wks_emulator_upstream_drift_total\{kind="new_enum_value"\} 3/)
+  t.match(metrics, /wks_emulator_upstream_requests_total\{result="proxied"\} 3/)
+  t.notMatch(metrics, /wks_emulator_upstream_requests_total\{result="recorded"\} [1-9]/)
 
   t.equal((await fetch(`${front.url}/_emulator/drift`, { method: 'DELETE' })).status, 204)
   t.same(await (await fetch(`${front.url}/_emulator/drift`)).json(), { kinds: [] })

@@ -2,6 +2,7 @@ import { errors, type CloudError } from '../../errors.js'
 import type { UpstreamClient, UpstreamFailure } from './client.js'
 import type { UpstreamResultName } from '../../schemas/upstream.js'
 import type { DriftDetector } from './drift.js'
+import { recordableBody } from '../../store/record-body.js'
 
 /** The upstream's answer as the client gets it. */
 export interface Forwarded {
@@ -30,19 +31,10 @@ function failure (origin: string, { reason, detail }: UpstreamFailure): CloudErr
   return reason === 'timeout' ? errors.upstreamTimeout(origin, detail) : errors.upstreamUnreachable(origin, detail)
 }
 
-const isObjectText = (text: string): boolean => {
-  try {
-    const value: unknown = JSON.parse(text)
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-  } catch {
-    return false
-  }
-}
-
 /**
  * The lookup the store could not answer, asked of the upstream (`--unknown-transaction proxy`).
  * Status, body and X-Request-Id come back as the upstream sent them, 4xx/5xx included; a 200's
- * body is checked for drift and, with --record, stored when it is a JSON object. No answer at all
+ * body is checked for drift and, with --record, stored when it is a valid response body. No answer at all
  * rejects with the catalogue's 502 (unreachable, or too large) or 504 (timeout).
  */
 export function createForwarder ({ client, drift, record, count }: ForwarderOptions): Forward {
@@ -56,8 +48,10 @@ export function createForwarder ({ client, drift, record, count }: ForwarderOpti
     if (result.status === 200) {
       const text = result.body.toString('utf8')
       drift.observe(text)
-      if (record !== undefined && isObjectText(text)) {
-        record(projectId, transactionId, text)
+      // Only a body that can be served back, exported and put back exactly is stored (the rest is drift).
+      const recordable = record === undefined ? undefined : recordableBody(text)
+      if (record !== undefined && recordable !== undefined) {
+        record(projectId, transactionId, recordable)
         outcome = 'recorded'
       }
     }
