@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { stringEnum } from './string-enum.js'
 
 /** What became of a call forwarded to the upstream (`--unknown-transaction proxy`), for metrics. */
-export const UPSTREAM_RESULTS = ['proxied', 'recorded', 'unreachable', 'timeout', 'too_large'] as const
+export const UPSTREAM_RESULTS = ['proxied', 'recorded', 'unreachable', 'timeout', 'too_large', 'bad_answer'] as const
 export type UpstreamResultName = typeof UPSTREAM_RESULTS[number]
 
 /**

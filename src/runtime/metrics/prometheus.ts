@@ -78,7 +78,7 @@ export function createRegistry ({ routes, faults, authFailures, throttled, upstr
   counted('wks_emulator_throttled_total', 'Calls refused with 429 APIGW.0308, by the throttling policy that refused them.', 'policy', throttled)
   counted('wks_emulator_auth_failures_total', 'Requests refused with 401, by reason (admin_token: the control plane\'s --admin-token).', 'reason', authFailures)
   if (sources.drift !== undefined) {
-    counted('wks_emulator_upstream_requests_total', 'Lookups forwarded to --upstream, by result (proxied, recorded, unreachable, timeout, too_large).', 'result', upstream)
+    counted('wks_emulator_upstream_requests_total', 'Lookups forwarded to --upstream, by result (proxied, recorded, unreachable, timeout, too_large, bad_answer).', 'result', upstream)
     counted('wks_emulator_upstream_drift_total', 'Departures of upstream bodies from the response schema, by kind.', 'kind', { entries: sources.drift })
   }
   const gauge = (name: string, help: string, read: () => number): void => {
