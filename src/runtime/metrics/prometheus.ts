@@ -81,6 +81,12 @@ export function createRegistry ({ routes, faults, authFailures, throttled, upstr
     counted('wks_emulator_upstream_requests_total', 'Lookups forwarded to --upstream, by result (proxied, recorded, unreachable, timeout, too_large, bad_answer).', 'result', upstream)
     counted('wks_emulator_upstream_drift_total', 'Departures of upstream bodies from the response schema, by kind.', 'kind', { entries: sources.drift })
   }
+  registry.registerMetric(new Counter({
+    name: 'wks_emulator_deferred_writes_total',
+    help: 'Background writes (the journal of --workers) the database refused, e.g. locked by another process, and retried with back-off.',
+    registers: [],
+    collect () { this.reset(); this.inc(sources.deferredWrites?.() ?? 0) }
+  }))
   const gauge = (name: string, help: string, read: () => number): void => {
     registry.registerMetric(new Gauge({ name, help, registers: [], collect () { this.set(read()) } }))
   }
