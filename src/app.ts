@@ -41,7 +41,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   const servers = options.servers ?? createServerSet()
   const app = createFastifyApp(config, { ...options, servers, tls: storage.tls, frameworkErrors: files.frameworkErrors, bodyLimit: CONTROL_BODY_LIMIT, requestIdOf: files.requestIdOf })
-  const state = createEmulatorState(storage.db, config, files.fixtures, files.startupFaults, { seed: options.seedState, hostClock: options.hostClock })
+  const state = createEmulatorState(storage.db, config, files.fixtures, files.startupFaults, { seed: options.seedState, hostClock: options.hostClock, log: app.log })
   now = state.clock.now
   app.addHook('onClose', async () => {
     state.journal.flush()
@@ -53,6 +53,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     journalSize: () => state.journal.count(),
     transactions: () => state.transactions.count(),
     faultRules: () => state.faults.count(),
+    deferredWrites: () => state.journal.deferredWrites?.() ?? 0,
     drift: config.unknownTransaction === 'proxy' ? drift.counts : undefined
   })
   // One way to count and log a request: the pipeline's record() for the API's, this for the rest.

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config/schema.js'
 import { createFaultStore } from './faults/store.js'
 import { createRingJournal } from '../store/journal/ring.js'
@@ -23,6 +24,8 @@ export interface StateOptions {
   seed?: boolean
   /** The host's clock, epoch ms (tests freeze it; the emulator's clock adds the offset to it). */
   hostClock?: () => number
+  /** Where a background write the database refused is told (once per run of failures). */
+  log?: Pick<FastifyBaseLogger, 'warn'>
 }
 
 /**
@@ -33,11 +36,12 @@ export interface StateOptions {
  * the control plane) are kept apart from it, in the same file, so that they survive restarts and
  * crashes, win over a refreshed start state, and go away only on a reset.
  */
-export function createEmulatorState (db: Db, config: Config, fixtures: readonly TransactionRecord[], startupFaults: readonly FaultRule[], { seed = true, hostClock = Date.now }: StateOptions = {}) {
+export function createEmulatorState (db: Db, config: Config, fixtures: readonly TransactionRecord[], startupFaults: readonly FaultRule[], { seed = true, hostClock = Date.now, log }: StateOptions = {}) {
   const transactions = createTransactionStore(db)
   const faults = createFaultStore(db)
   // Workers of one file database share the journal through it; a single process keeps its own.
-  const journal = sharedByProcesses(db) ? createSqliteJournal(db, config.journalSize) : createRingJournal(config.journalSize)
+  const onDeferred = (err: Error): void => log?.warn({ err: { code: (err as NodeJS.ErrnoException).code, message: err.message } }, 'journal write deferred: the database refused it (another process holds the write lock?); retrying with back-off')
+  const journal = sharedByProcesses(db) ? createSqliteJournal(db, config.journalSize, { onDeferred }) : createRingJournal(config.journalSize)
   let random = rngFromSeed(config.seed)
   const rng: Rng = () => random()
   let latencyRandom = latencyRngFor(config.seed)

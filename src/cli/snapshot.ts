@@ -1,7 +1,8 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import { ConfigError } from '../config/error.js'
+import { readStartupFile } from '../config/json-file.js'
 import { readFlags, type FlagSpec } from '../config/flags.js'
 import { resolveConfig } from '../config/config.js'
 import { FaultRuleError } from '../api/faults/rule-check.js'
@@ -102,12 +103,13 @@ export async function runExport (argv: string[]): Promise<string> {
 /** `wks-emulator import FILE …`: validates the whole document, then replaces the state in one transaction. */
 export function runImport (argv: string[]): string {
   const args = parseArgs('import', argv)
+  // The one guarded loader: a device, FIFO or document over 256 MiB is refused before it is read.
+  const text = readStartupFile(args.file!, 'import: document')
   let data: unknown
   try {
-    data = JSON.parse(readFileSync(args.file!, 'utf8'))
-  } catch (err) {
-    const { code } = err as NodeJS.ErrnoException
-    throw new ConfigError(`import: document ${args.file}: ${code === undefined ? 'not valid JSON' : `cannot be read (${code})`}`)
+    data = JSON.parse(text)
+  } catch {
+    throw new ConfigError(`import: document ${args.file}: not valid JSON`)
   }
   if (!checkStateDocument(data)) throw new ConfigError(`import: document ${args.file}: ${schemaProblem()}`)
   const { db, release } = openClaimed('import', args.db, false)

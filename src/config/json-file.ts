@@ -20,13 +20,16 @@ function kindOf (stats: Stats): string {
  * at most MAX_STARTUP_FILE_BYTES. It is opened without blocking and checked on the open descriptor,
  * so a FIFO or device is refused instead of hanging start-up, and nothing can swap the file between
  * check and read. `what` names the file in every error (`fixture file x.json: …`); exit code 2.
+ * Every file any verb reads (start-up files, TLS PEMs, `import` documents) comes through here;
+ * `unreadable` words a file that cannot be opened where a caller has its own wording for it.
  */
-export function readStartupFile (path: string, what: string): string {
+export function readStartupFile (path: string, what: string, { unreadable }: { unreadable?: (code: string) => string } = {}): string {
   let fd: number
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (err) {
-    throw new ConfigError(`${what} ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+    const code = (err as NodeJS.ErrnoException).code ?? 'error'
+    throw new ConfigError(unreadable?.(code) ?? `${what} ${path}: cannot be read (${code})`)
   }
   try {
     const stats = fstatSync(fd)

@@ -7,6 +7,7 @@ import type { ErrorBody } from '../schemas/error-body.js'
 import type { RateLimits } from '../schemas/rate-limits.js'
 import type { ListTransactionsQuery, RequestList, RequestsCountQuery, RequestsQuery } from '../schemas/control.js'
 import type { StateDocument } from '../schemas/state.js'
+import type { DriftQuery } from '../schemas/upstream.js'
 import { CONTROL_PATHS, controlPath, type ControlOperation } from './route-paths.js'
 import type { ControlAnswer, ControlRequest } from './routes.js'
 
@@ -158,5 +159,5 @@ export class AdminClient {
   }
 
   /** Schema drift seen in upstream bodies (`--unknown-transaction proxy`). */
-  drift () { return this.#call('ListDrift') }
+  drift (params: DriftQuery = {}) { return this.#call('ListDrift', { query: params }) }
 }

@@ -4,7 +4,7 @@ import { controlRoute } from './routes.js'
 
 /** What upstream bodies showed that the response schema does not know (`--unknown-transaction proxy`). */
 export const driftRoutes: FastifyPluginAsyncTypebox<{ drift: DriftDetector }> = async (app, { drift }) => {
-  app.route({ ...controlRoute('ListDrift'), handler: async () => drift.report() })
+  app.route({ ...controlRoute('ListDrift'), handler: async (request) => drift.report(request.query) })
   app.route({
     ...controlRoute('ClearDrift'),
     handler: async (_request, reply) => {

@@ -10,7 +10,7 @@ import { ErrorBodySchema } from '../schemas/error-body.js'
 import { FaultRuleSchema, FaultRuleViewSchema } from '../schemas/faults.js'
 import { RateLimitsSchema, RateLimitsStateSchema } from '../schemas/rate-limits.js'
 import { StateCountsSchema, StateDocumentSchema } from '../schemas/state.js'
-import { DriftReportSchema } from '../schemas/upstream.js'
+import { DriftQuerySchema, DriftReportSchema } from '../schemas/upstream.js'
 import { CONTROL_PATHS, type ControlOperation } from './route-paths.js'
 
 const MetricsTextSchema = Type.String({ description: 'Prometheus text exposition format 0.0.4.' })
@@ -75,7 +75,7 @@ const OPERATIONS = {
       401: ADMIN_TOKEN_WRONG
     }
   },
-  ListDrift: { summary: 'Schema drift seen in upstream bodies, by path and kind', response: { 200: DriftReportSchema, 401: ErrorBodySchema } },
+  ListDrift: { summary: 'Schema drift seen in upstream bodies, by path and kind, a page at a time', querystring: DriftQuerySchema, response: { 200: DriftReportSchema, ...ERRORS } },
   ClearDrift: { summary: 'Forget the drift seen so far (metrics keep counting)', response: { 204: { type: 'null', description: 'Cleared.' } as const, 401: ErrorBodySchema } },
   ExportState: {
     summary: 'The state (records, fault rules) as one document, streamed; its transactions part is a fixtures file',

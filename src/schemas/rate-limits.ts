@@ -27,7 +27,7 @@ export const RateLimitsSchema = Type.Object({
 export type RateLimits = Static<typeof RateLimitsSchema>
 
 const CallerSchema = Type.Object({
-  caller: Type.String({ description: 'The AK, "token:" and a hash of the token, or the IP address.' }),
+  caller: Type.String({ description: '"ak:" and the AK, "token:" and a hash of the token, or the IP address.' }),
   remaining: Type.Integer()
 }, { additionalProperties: false })
 

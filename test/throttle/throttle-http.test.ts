@@ -42,7 +42,7 @@ t.test('refused calls count too: a retry storm by one user uses up the API\'s li
     source: 'global',
     policies: {
       api: { limit: 12, window: '1 second', remaining: 0 },
-      user: { limit: 10, window: '1 second', callers: [{ caller: 'AK1', remaining: 0 }, { caller: 'AK2', remaining: 9 }] }
+      user: { limit: 10, window: '1 second', callers: [{ caller: 'ak:AK1', remaining: 0 }, { caller: 'ak:AK2', remaining: 9 }] }
     },
     projects: {}
   })
@@ -98,7 +98,7 @@ t.test('control plane: per-project policies, validation, removal, and reset back
   t.equal(res.status, 400)
 
   res = await gw.control('DELETE', `/_emulator/rate-limits?project_id=${pid}`)
-  t.same(await res.json(), { project_id: pid, source: 'global', policies: { user: { limit: 1, window: '1 minute', callers: [{ caller: 'AK1', remaining: 0 }] } } })
+  t.same(await res.json(), { project_id: pid, source: 'global', policies: { user: { limit: 1, window: '1 minute', callers: [{ caller: 'ak:AK1', remaining: 0 }] } } })
   await gw.control('PUT', '/_emulator/rate-limits', { api: { limit: 1, window: '1 second' } })
   await gw.control('POST', '/_emulator/clock', { offset_ms: 5000 })
   t.equal((await gw.control('POST', '/_emulator/reset')).status, 200)

@@ -47,7 +47,7 @@ t.test('the gateway wording and debug header values', async (t) => {
 })
 
 t.test('users are told apart by AK or token; a call with neither is not counted per user', async (t) => {
-  t.equal(callerOf(AK('AK1')), 'AK1')
+  t.equal(callerOf(AK('AK1')), 'ak:AK1', 'an AK key carries its scheme')
   t.match(callerOf({ 'x-auth-token': 'secret-token' }), /^token:[0-9a-f]{16}$/)
   t.not(callerOf({ 'x-auth-token': 'secret-token' }), callerOf({ 'x-auth-token': 'other-token' }))
   t.notMatch(callerOf({ 'x-auth-token': 'secret-token' }), /secret/, 'the token itself is never a key')

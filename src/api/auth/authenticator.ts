@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema.js'
 import { loadCredentials } from '../../config/credentials.js'
-import { callerOf } from './caller.js'
+import { akCaller, callerOf } from './caller.js'
 import { allowAll, checkRelaxed } from './relaxed.js'
 import { createStrictAuthenticator } from './strict.js'
 import type { Authenticator } from './types.js'
@@ -26,7 +26,7 @@ function identifying (check: Authenticator): Authenticator {
     const verdict = check(request)
     if (verdict.ok) {
       // An accepted AK/SK call is its AK's; a token's, or any call's under --auth off, is read off its headers.
-      const caller = verdict.scheme === 'aksk' ? verdict.principal : callerOf(request.headers)
+      const caller = verdict.scheme === 'aksk' && verdict.principal !== undefined ? akCaller(verdict.principal) : callerOf(request.headers)
       if (caller !== undefined) verdict.caller = caller
     }
     return verdict

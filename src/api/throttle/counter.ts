@@ -35,37 +35,58 @@ export interface CounterStore {
 export const PRUNE_AT = 50_000
 const LONGEST_WINDOW_MS = 60_000
 
+/**
+ * A key's count is kept for the latest window it was charged in; a window before that (the clock
+ * was moved back) is counted apart, under the key and its start, so moving the clock back and on
+ * again finds the later window's count as it was: counts belong to their window, whatever the
+ * clock did meanwhile. Those earlier counts exist only after a move back and are pruned alike.
+ */
+const earlierKey = (key: string, windowStart: number): string => `${key}\u0000${windowStart}`
+
 export function createMemoryCounters (): CounterStore {
   const counts = new Map<string, WindowCount>()
+  const earlier = new Map<string, WindowCount>()
   // The next size that triggers a prune: twice what a prune left, so that while more callers than
   // PRUNE_AT are all inside their window a call does not pay for a scan of every one of them.
   let pruneAt = PRUNE_AT
+  const countIn = (map: Map<string, WindowCount>, key: string, windowStart: number): number => {
+    const stored = map.get(key)
+    // Counted in place within a window: no new object per call.
+    if (stored?.windowStart === windowStart) return ++stored.count
+    map.set(key, { windowStart, count: 1 })
+    return 1
+  }
+  const countAt = (key: string, windowStart: number): number => {
+    const latest = counts.get(key)
+    if (latest === undefined || latest.windowStart === windowStart) return latest?.count ?? 0
+    return latest.windowStart > windowStart ? earlier.get(earlierKey(key, windowStart))?.count ?? 0 : 0
+  }
   return {
     charge (keys, now) {
-      if (counts.size > pruneAt) {
-        for (const [key, c] of counts) if (c.windowStart < now - LONGEST_WINDOW_MS) counts.delete(key)
-        pruneAt = Math.max(PRUNE_AT, 2 * counts.size)
+      if (counts.size + earlier.size > pruneAt) {
+        for (const map of [counts, earlier]) for (const [key, c] of map) if (c.windowStart < now - LONGEST_WINDOW_MS) map.delete(key)
+        pruneAt = Math.max(PRUNE_AT, 2 * (counts.size + earlier.size))
       }
       return keys.map(({ key, windowMs }) => {
-        const stored = counts.get(key)
         const windowStart = windowStartOf(now, windowMs)
-        // Counted in place within a window: no new object per call.
-        if (stored?.windowStart === windowStart) return ++stored.count
-        counts.set(key, { windowStart, count: 1 })
-        return 1
+        const latest = counts.get(key)
+        return latest !== undefined && latest.windowStart > windowStart
+          ? countIn(earlier, earlierKey(key, windowStart), windowStart)
+          : countIn(counts, key, windowStart)
       })
     },
     peek (prefix, windowMs, now) {
       const out: Array<{ key: string, count: number }> = []
-      for (const [key, c] of counts) {
-        const count = key.startsWith(prefix) ? countNow(c, windowMs, now) : 0
+      const windowStart = windowStartOf(now, windowMs)
+      for (const key of counts.keys()) {
+        const count = key.startsWith(prefix) ? countAt(key, windowStart) : 0
         if (count > 0) out.push({ key, count })
       }
       return out
     },
     clear (prefix) {
-      if (prefix === undefined) counts.clear()
-      else for (const key of counts.keys()) if (key.startsWith(prefix)) counts.delete(key)
+      if (prefix === undefined) { counts.clear(); earlier.clear(); return }
+      for (const map of [counts, earlier]) for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key)
     }
   }
 }
@@ -77,6 +98,12 @@ export function createMemoryCounters (): CounterStore {
  * is one IMMEDIATE transaction of one upsert per key (the count restarts when the window moved).
  */
 export function createSqliteCounters (db: Db): CounterStore {
+  // The key's row holds its latest window; a charge in an earlier one (the clock moved back) leaves
+  // it as it is and is counted in the row of the key and that window's start, as in memory.
+  const upsertLatest = db.prepare<[string, number], { count: number, window_start: number }>(
+    'INSERT INTO rate_counters (key, window_start, count) VALUES (?, ?, 1) ON CONFLICT (key) DO UPDATE SET ' +
+    'count = CASE WHEN window_start = excluded.window_start THEN count + 1 WHEN window_start < excluded.window_start THEN 1 ELSE count END, ' +
+    'window_start = max(window_start, excluded.window_start) RETURNING count, window_start')
   const upsert = db.prepare<[string, number], number>(
     'INSERT INTO rate_counters (key, window_start, count) VALUES (?, ?, 1) ON CONFLICT (key) DO UPDATE SET ' +
     'count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END, window_start = excluded.window_start ' +
@@ -90,13 +117,18 @@ export function createSqliteCounters (db: Db): CounterStore {
   const charge = db.transaction((keys: readonly CounterKey[], now: number): number[] => {
     // Now and then, forget callers whose last window ended long ago, so the table stays small.
     if (++calls % 10_000 === 0) pruneOld.run(now - LONGEST_WINDOW_MS)
-    return keys.map(({ key, windowMs }) => upsert.get(key, windowStartOf(now, windowMs))!)
+    return keys.map(({ key, windowMs }) => {
+      const windowStart = windowStartOf(now, windowMs)
+      const latest = upsertLatest.get(key, windowStart)!
+      return latest.window_start === windowStart ? latest.count : upsert.get(earlierKey(key, windowStart), windowStart)!
+    })
   })
   // Keys are `scope|policy|caller`; every character a key's prefix may be followed by sorts below `\u{10FFFF}`.
   const end = (prefix: string): string => prefix + '\u{10FFFF}'
   return {
     charge: (keys, now) => charge.immediate(keys, now),
-    peek: (prefix, windowMs, now) => range.all(prefix, end(prefix), windowStartOf(now, windowMs)),
+    // An earlier window's row is shown under its key without the window's start.
+    peek: (prefix, windowMs, now) => range.all(prefix, end(prefix), windowStartOf(now, windowMs)).map(({ key, count }) => ({ key: key.split('\u0000')[0], count })),
     clear (prefix) {
       if (prefix === undefined) removeAll.run()
       else removeRange.run(prefix, end(prefix))

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { encodeRfc3986 } from '../../runtime/wire/aksk-signature.js'
 import { VERSION } from '../../runtime/version.js'
+import { decodeBody } from './decode.js'
 import { upstreamHeaders, type UpstreamAuth } from './sign.js'
 
 /** Larger than any body the API can send (100 stages); a bigger answer is not this API's. */
@@ -15,7 +16,7 @@ export interface UpstreamOptions {
   timeoutMs: number
 }
 
-/** What the upstream answered, as received. */
+/** What the upstream answered, its body decoded of any Content-Encoding. */
 export interface UpstreamAnswer {
   ok: true
   status: number
@@ -25,10 +26,13 @@ export interface UpstreamAnswer {
   requestId?: string
 }
 
-/** Why no answer came: no connection (or it broke), no answer in time, or an answer too large. */
+/**
+ * Why no usable answer came: no connection (or it broke), no answer in time, an answer too large,
+ * or one that is not HTTP the emulator can pass on (a status outside 100–599, a coding it cannot decode).
+ */
 export interface UpstreamFailure {
   ok: false
-  reason: 'unreachable' | 'timeout' | 'too_large'
+  reason: 'unreachable' | 'timeout' | 'too_large' | 'bad_answer'
   /** A system error code (ECONNREFUSED) or a short phrase; never a header or a secret. */
   detail: string
 }
@@ -57,7 +61,8 @@ export function createUpstreamClient ({ url, auth, timeoutMs }: UpstreamOptions)
 
   const showUserAccessStages = (projectId: string, transactionId: string): Promise<UpstreamResult> => {
     const target = `${prefix}/v2/${encodeURIComponent(projectId)}/statistics/metrics/access-stages?transaction_id=${encodeRfc3986(transactionId)}`
-    const headers = upstreamHeaders(auth, { target, host: base.host, projectId }, Date.now(), userAgent)
+    // The emulator decodes what it records and drift-checks: ask for no coding at all.
+    const headers = { ...upstreamHeaders(auth, { target, host: base.host, projectId }, Date.now(), userAgent), 'accept-encoding': 'identity' }
     return new Promise((resolve) => {
       let settled = false
       const settle = (result: UpstreamResult): void => {
@@ -86,13 +91,14 @@ export function createUpstreamClient ({ url, auth, timeoutMs }: UpstreamOptions)
         })
         res.on('error', (err: NodeJS.ErrnoException) => settle({ ok: false, reason: 'unreachable', detail: err.code ?? 'connection broke' }))
         res.on('aborted', () => settle({ ok: false, reason: 'unreachable', detail: 'connection closed mid-answer' }))
-        res.on('end', () => settle({
-          ok: true,
-          status: res.statusCode ?? 502,
-          body: Buffer.concat(chunks),
-          contentType: firstHeader(res.headers['content-type']),
-          requestId: firstHeader(res.headers['x-request-id'])
-        }))
+        res.on('end', () => {
+          const status = res.statusCode ?? 0
+          // Node parses any three digits; the client can only be given a real HTTP status.
+          if (status < 100 || status > 599) return settle({ ok: false, reason: 'bad_answer', detail: `status ${status}, not an HTTP status` })
+          decodeBody(Buffer.concat(chunks), firstHeader(res.headers['content-encoding']), MAX_UPSTREAM_BODY).then((body) => settle(Buffer.isBuffer(body)
+            ? { ok: true, status, body, contentType: firstHeader(res.headers['content-type']), requestId: firstHeader(res.headers['x-request-id']) }
+            : { ok: false, ...body }))
+        })
       })
       req.end()
     })

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv'
 import type { FastifyBaseLogger } from 'fastify'
 import { AccessStagesBodySchema, type AccessStagesBody } from '../../schemas/access-stages.js'
-import { DRIFT_KINDS, type DriftKind, type DriftKindName, type DriftReport } from '../../schemas/upstream.js'
+import { DRIFT_KINDS, MAX_DRIFT_KINDS, type DriftKind, type DriftKindName, type DriftQuery, type DriftReport } from '../../schemas/upstream.js'
 import { compileAllErrors } from '../../schemas/validator.js'
 
 const check = compileAllErrors<AccessStagesBody>(AccessStagesBodySchema)
@@ -46,15 +46,34 @@ export function findDrift (body: unknown): DriftFinding[] {
   return findings
 }
 
+/** A path or string example kept past this many characters ends in `…`: a 1 MiB field name is not kept 1,000 times. */
+const MAX_TEXT = 256
+/** An object or array example whose JSON is longer than this is kept as a description of its size. */
+const MAX_EXAMPLE_JSON = 1024
+
+const clip = (text: string): string => text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text
+
+/** What is kept, and logged, of an offending value: small ones as they are, big ones clipped or described. */
+function exampleOf (value: unknown): unknown {
+  if (typeof value === 'string') return clip(value)
+  if (value === null || typeof value !== 'object') return value
+  const json = JSON.stringify(value)
+  if (json.length <= MAX_EXAMPLE_JSON) return value
+  return Array.isArray(value) ? `(array of ${value.length} items, ${json.length} bytes of JSON)` : `(object of ${Object.keys(value).length} fields, ${json.length} bytes of JSON)`
+}
+
 export type DriftDetector = ReturnType<typeof createDriftDetector>
 
 /**
  * What the upstream's bodies showed that the emulator's schema does not know, by (path, kind):
- * each is logged at warn the first time, then only counted. Held in memory per process.
+ * each is logged at warn the first time, then only counted. Held in memory per process, at most
+ * MAX_DRIFT_KINDS kinds: an upstream inventing field names cannot grow the memory or the log
+ * without end. Past the cap a new kind is counted in `dropped` and the log says so once.
  */
-export function createDriftDetector (log: FastifyBaseLogger, now: () => number = Date.now) {
+export function createDriftDetector (log: FastifyBaseLogger, now: () => number = Date.now, maxKinds = MAX_DRIFT_KINDS) {
   const kinds = new Map<string, DriftKind>()
   const byKind = new Map<DriftKindName, number>(DRIFT_KINDS.map((k) => [k, 0]))
+  let dropped = 0
   return {
     /** Checks one upstream body (JSON text or unparseable bytes), noting and returning its drift. */
     observe (text: string): DriftFinding[] {
@@ -67,17 +86,33 @@ export function createDriftDetector (log: FastifyBaseLogger, now: () => number =
       const findings = findDrift(body)
       for (const f of findings) {
         byKind.set(f.kind, byKind.get(f.kind)! + 1)
-        const key = `${f.kind}\u0000${f.path}`
+        const path = clip(f.path)
+        const key = `${f.kind}\u0000${path}`
         const known = kinds.get(key)
         if (known !== undefined) { known.count++; continue }
-        kinds.set(key, { path: f.path, kind: f.kind, example: f.example, first_seen: new Date(now()).toISOString(), count: 1 })
-        log.warn({ drift: { path: f.path, kind: f.kind, example: f.example } }, 'upstream body departs from the response schema')
+        if (kinds.size >= maxKinds) {
+          if (dropped++ === 0) log.warn({ drift: { kept: kinds.size } }, `upstream drift: ${kinds.size} kinds kept, the most there are; new kinds are counted as dropped at GET /_emulator/drift, not kept or logged`)
+          continue
+        }
+        const example = exampleOf(f.example)
+        kinds.set(key, { path, kind: f.kind, example, first_seen: new Date(now()).toISOString(), count: 1 })
+        log.warn({ drift: { path, kind: f.kind, example } }, 'upstream body departs from the response schema')
       }
       return findings
     },
-    report: (): DriftReport => ({ kinds: [...kinds.values()].map((k) => ({ ...k })) }),
+    /** A page of the kinds kept, in the order first seen, copied so a caller cannot change them. */
+    report ({ limit = maxKinds, offset = 0 }: DriftQuery = {}): DriftReport {
+      const page: DriftKind[] = []
+      let i = 0
+      for (const k of kinds.values()) {
+        if (i++ < offset) continue
+        if (page.length >= limit) break
+        page.push({ ...k })
+      }
+      return { kinds: page, total: kinds.size, dropped }
+    },
     /** Findings by kind since start, for metrics. */
     counts: (): Iterable<[DriftKindName, number]> => byKind.entries(),
-    clear: (): void => kinds.clear()
+    clear: (): void => { kinds.clear(); dropped = 0 }
   }
 }

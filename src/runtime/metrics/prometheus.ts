@@ -78,9 +78,15 @@ export function createRegistry ({ routes, faults, authFailures, throttled, upstr
   counted('wks_emulator_throttled_total', 'Calls refused with 429 APIGW.0308, by the throttling policy that refused them.', 'policy', throttled)
   counted('wks_emulator_auth_failures_total', 'Requests refused with 401, by reason (admin_token: the control plane\'s --admin-token).', 'reason', authFailures)
   if (sources.drift !== undefined) {
-    counted('wks_emulator_upstream_requests_total', 'Lookups forwarded to --upstream, by result (proxied, recorded, unreachable, timeout, too_large).', 'result', upstream)
+    counted('wks_emulator_upstream_requests_total', 'Lookups forwarded to --upstream, by result (proxied, recorded, unreachable, timeout, too_large, bad_answer).', 'result', upstream)
     counted('wks_emulator_upstream_drift_total', 'Departures of upstream bodies from the response schema, by kind.', 'kind', { entries: sources.drift })
   }
+  registry.registerMetric(new Counter({
+    name: 'wks_emulator_deferred_writes_total',
+    help: 'Background writes (the journal of --workers) the database refused, e.g. locked by another process, and retried with back-off.',
+    registers: [],
+    collect () { this.reset(); this.inc(sources.deferredWrites?.() ?? 0) }
+  }))
   const gauge = (name: string, help: string, read: () => number): void => {
     registry.registerMetric(new Gauge({ name, help, registers: [], collect () { this.set(read()) } }))
   }

@@ -53,6 +53,8 @@ export interface MetricsSources {
   journalSize: () => number
   transactions: () => number
   faultRules: () => number
+  /** Background writes the database refused and that were retried (a shared file's journal). */
+  deferredWrites?: () => number
   /** Upstream bodies' departures from the response schema, by kind (`--unknown-transaction proxy`). */
   drift?: () => Iterable<[DriftKindName, number]>
 }

@@ -1,9 +1,10 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto'
-import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createSecureContext } from 'node:tls'
 import { ConfigError } from '../../config/error.js'
+import { readStartupFile } from '../../config/json-file.js'
 import type { Config } from '../../config/schema.js'
 import type { Db } from '../../store/db.js'
 import { createTlsIdentityStore } from './identity-store.js'
@@ -42,14 +43,10 @@ export function readTlsFiles (config: Pick<Config, 'tlsCert' | 'tlsKey'>): TlsPa
   return pair
 }
 
+/** A PEM file through the one guarded loader: a device, FIFO or file over 256 MiB is one line, not a hang. */
 function readPem (flag: string, file: string): string {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (err) {
-    const { code } = err as NodeJS.ErrnoException
-    const who = process.getuid === undefined ? '' : ` by uid ${process.getuid()}`
-    throw new ConfigError(`cannot read ${flag} ${file}: ${code === 'EACCES' ? `not readable${who}` : code ?? (err as Error).message}`)
-  }
+  const who = process.getuid === undefined ? '' : ` by uid ${process.getuid()}`
+  return readStartupFile(file, flag, { unreadable: (code) => `cannot read ${flag} ${file}: ${code === 'EACCES' ? `not readable${who}` : code}` })
 }
 
 /**

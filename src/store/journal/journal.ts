@@ -22,6 +22,8 @@ export interface Journal {
   clear: (projectId?: string) => number
   /** The highest seq given so far (0 before the first entry), cleared entries included: seqs never go back. */
   lastSeq: () => number
-  /** Commits buffered entries (a no-op where nothing is buffered). */
+  /** Commits buffered entries (a no-op where nothing is buffered); one the database refuses is retried later. */
   flush: () => void
+  /** Commits the database refused and that were retried later (a shared file's journal only). */
+  deferredWrites?: () => number
 }

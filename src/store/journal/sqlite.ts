@@ -6,13 +6,26 @@ import type { Journal, JournalFilter } from './journal.js'
 const FLUSH_MS = 20
 const FLUSH_AT = 256
 const ROWS_AT_ONCE = 32
+/** A flush waits this long for another process's write lock, then steps aside and retries later. */
+const LOCK_WAIT_MS = 100
+const FIRST_RETRY_MS = 50
+const LAST_RETRY_MS = 2000
+
+export interface SqliteJournalHooks {
+  /**
+   * A commit the database refused (another process holds the write lock: a backup, the sqlite3
+   * shell): the entries are kept and retried with back-off. Called on the first failure of a run
+   * of them, so the log says it once, not on every retry.
+   */
+  onDeferred?: (err: Error) => void
+}
 
 /**
  * The request journal of `--workers N`: a bounded ring in SQLite (oldest entries dropped past
  * `capacity`), shared by every worker on one database file. Appends are buffered and committed in batches, off the request
  * path; every read and clear commits the buffer first, so a process always reads its own writes.
  */
-export function createSqliteJournal (db: Db, capacity: number): Journal {
+export function createSqliteJournal (db: Db, capacity: number, { onDeferred }: SqliteJournalHooks = {}): Journal {
   const INSERT = 'INSERT INTO journal (project_id, transaction_id, status, entry) VALUES '
   const insert = db.prepare<[string | null, string | null, number, string]>(INSERT + '(?, ?, ?, ?)')
   // One statement per ROWS_AT_ONCE entries: most of a single-row insert is the statement's own
@@ -54,12 +67,31 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
     }
     trim.run(capacity)
   })
+  // A write is never worth a process: a commit that fails (SQLITE_BUSY past the wait, or any other
+  // error) puts its entries back, newest kept within the capacity, and is retried on a back-off timer.
+  let retryMs = 0
+  let deferred = 0
   const flush = (): void => {
     if (timer) { clearTimeout(timer); timer = undefined }
-    if (pending.length === 0) return
+    // Closed (the app is shutting down): nothing can be written any more.
+    if (pending.length === 0 || !db.open) return
     const batch = pending
     pending = []
-    commit.immediate(batch)
+    const wait = db.pragma('busy_timeout', { simple: true }) as number
+    try {
+      db.pragma(`busy_timeout = ${Math.min(wait, LOCK_WAIT_MS)}`)
+      commit.immediate(batch)
+      retryMs = 0
+    } catch (err) {
+      pending = batch.concat(pending)
+      if (pending.length > capacity) pending = pending.slice(pending.length - capacity)
+      deferred++
+      if (retryMs === 0) onDeferred?.(err as Error)
+      retryMs = Math.min(retryMs === 0 ? FIRST_RETRY_MS : retryMs * 2, LAST_RETRY_MS)
+      timer = setTimeout(flush, retryMs).unref()
+    } finally {
+      if (db.open) db.pragma(`busy_timeout = ${wait}`)
+    }
   }
   const entriesOf = (rows: Array<{ seq: number, entry: string }>): JournalEntry[] =>
     rows.map((r) => ({ seq: r.seq, ...JSON.parse(r.entry) as JournalDraft }))
@@ -77,6 +109,8 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
     append (entry: JournalRecord): void {
       if (capacity === 0) return
       pending.push(entry)
+      // While a retry is waiting for the lock, entries gather for it (the ring's capacity bounds them).
+      if (retryMs > 0) { if (pending.length > capacity) pending.shift(); return }
       if (pending.length >= FLUSH_AT) flush()
       else if (!timer) timer = setTimeout(flush, FLUSH_MS).unref()
     },
@@ -93,6 +127,7 @@ export function createSqliteJournal (db: Db, capacity: number): Journal {
       flush()
       return (projectId === undefined ? clearAll.run() : clearProject.run(projectId)).changes
     },
-    flush
+    flush,
+    deferredWrites: () => deferred
   }
 }
