@@ -11,6 +11,7 @@ import { FaultRuleSchema, FaultRuleViewSchema } from '../schemas/faults.js'
 import { RateLimitsSchema, RateLimitsStateSchema } from '../schemas/rate-limits.js'
 import { StateCountsSchema, StateDocumentSchema } from '../schemas/state.js'
 import { DriftReportSchema } from '../schemas/upstream.js'
+import { BODY_LIMITS } from './body-limits.js'
 import { CONTROL_PATHS, type ControlOperation } from './route-paths.js'
 
 const MetricsTextSchema = Type.String({ description: 'Prometheus text exposition format 0.0.4.' })
@@ -101,7 +102,7 @@ type Operations = typeof OPERATIONS
 export function controlRoute<K extends ControlOperation> (operation: K) {
   // A fresh schema object per registration: Fastify marks the one it is given as visited.
   const schema: Operations[K] & { operationId: K, tags: string[] } = { ...OPERATIONS[operation], operationId: operation, tags: TAGS }
-  return { ...CONTROL_PATHS[operation], schema }
+  return { ...CONTROL_PATHS[operation], schema, bodyLimit: BODY_LIMITS[operation] }
 }
 
 type Part<K extends ControlOperation, P extends string> = Operations[K] extends { [key in P]: infer S extends TSchema } ? S : undefined
