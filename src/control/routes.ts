@@ -8,7 +8,7 @@ import {
 } from '../schemas/control.js'
 import { ErrorBodySchema } from '../schemas/error-body.js'
 import { FaultRuleSchema, FaultRuleViewSchema } from '../schemas/faults.js'
-import { RateLimitsSchema, RateLimitsStateSchema } from '../schemas/rate-limits.js'
+import { RateLimitsQuerySchema, RateLimitsSchema, RateLimitsStateSchema } from '../schemas/rate-limits.js'
 import { StateCountsSchema, StateDocumentSchema } from '../schemas/state.js'
 import { DriftReportSchema } from '../schemas/upstream.js'
 import { BODY_LIMITS } from './body-limits.js'
@@ -64,7 +64,7 @@ const OPERATIONS = {
     body: RateLimitsSchema,
     response: RATE_LIMITS
   },
-  GetRateLimits: { summary: 'The policies in force, with the calls left in the current window', querystring: ProjectQuerySchema, response: RATE_LIMITS },
+  GetRateLimits: { summary: 'The policies in force, with the calls left in the current window', querystring: RateLimitsQuerySchema, response: RATE_LIMITS },
   DeleteRateLimits: { summary: 'Remove the global policies, or a project\'s own (it then follows the global ones)', querystring: ProjectQuerySchema, response: RATE_LIMITS },
   SetClock: { summary: 'Shift the emulator\'s clock (X-Sdk-Date window, expiry, lockouts, throttling windows)', body: ClockOffsetSchema, response: { 200: ClockViewSchema, ...ERRORS } },
   GetClock: { summary: 'The emulator\'s clock offset and now', response: { 200: ClockViewSchema, ...ERRORS } },
