@@ -46,8 +46,8 @@ function strictQueryStrings (app: FastifyInstance): void {
   })
 }
 
-/** Batches of records are larger than anything the emulated API receives. */
-export const CONTROL_BODY_LIMIT = 8 * 1024 * 1024
+/** Batches of records are larger than anything the emulated API receives; each route's is in BODY_LIMITS. */
+export { CONTROL_BODY_LIMIT } from './body-limits.js'
 
 /** /_emulator/*: never subject to emulated auth or faults; guarded by --admin-token when set. */
 export const controlPlane: FastifyPluginAsync<ControlPlaneOptions> = async (app, { state, adminToken, auth, resetAuth, metrics, drift }) => {

@@ -39,6 +39,9 @@ export const requestsStreamRoute: FastifyPluginAsyncTypebox<{ stream: JournalStr
         'x-accel-buffering': 'no'
       })
       res.write(`retry: ${RETRY_MS}\n\n`)
+      // Which journal this is: a page that followed another (the emulator restarted on this port,
+      // its seqs begin again at 1) starts over instead of skipping every seq it has seen.
+      res.write(`event: journal\ndata: ${JSON.stringify({ journal_id: stream.journalId })}\n\n`)
       res.on('error', () => res.destroy())
       const unsubscribe = stream.subscribe({
         filter: { projectId, transactionId, status },
@@ -51,7 +54,14 @@ export const requestsStreamRoute: FastifyPluginAsyncTypebox<{ stream: JournalStr
           res.write(frames)
           return true
         },
-        end: () => res.end()
+        end: () => res.end(),
+        // The replay is written as the socket drains, so it never holds more than the socket's
+        // high-water mark and one frame, well inside MAX_UNREAD_BYTES.
+        full (resume) {
+          if (!res.writableNeedDrain) return false
+          res.once('drain', resume)
+          return true
+        }
       }, lastEventId === undefined ? undefined : Number(lastEventId))
       res.once('close', unsubscribe)
     }

@@ -8,9 +8,10 @@ import {
 } from '../schemas/control.js'
 import { ErrorBodySchema } from '../schemas/error-body.js'
 import { FaultRuleSchema, FaultRuleViewSchema } from '../schemas/faults.js'
-import { RateLimitsSchema, RateLimitsStateSchema } from '../schemas/rate-limits.js'
+import { RateLimitsQuerySchema, RateLimitsSchema, RateLimitsStateSchema } from '../schemas/rate-limits.js'
 import { StateCountsSchema, StateDocumentSchema } from '../schemas/state.js'
 import { DriftQuerySchema, DriftReportSchema } from '../schemas/upstream.js'
+import { BODY_LIMITS } from './body-limits.js'
 import { CONTROL_PATHS, type ControlOperation } from './route-paths.js'
 
 const MetricsTextSchema = Type.String({ description: 'Prometheus text exposition format 0.0.4.' })
@@ -63,7 +64,7 @@ const OPERATIONS = {
     body: RateLimitsSchema,
     response: RATE_LIMITS
   },
-  GetRateLimits: { summary: 'The policies in force, with the calls left in the current window', querystring: ProjectQuerySchema, response: RATE_LIMITS },
+  GetRateLimits: { summary: 'The policies in force, with the calls left in the current window', querystring: RateLimitsQuerySchema, response: RATE_LIMITS },
   DeleteRateLimits: { summary: 'Remove the global policies, or a project\'s own (it then follows the global ones)', querystring: ProjectQuerySchema, response: RATE_LIMITS },
   SetClock: { summary: 'Shift the emulator\'s clock (X-Sdk-Date window, expiry, lockouts, throttling windows)', body: ClockOffsetSchema, response: { 200: ClockViewSchema, ...ERRORS } },
   GetClock: { summary: 'The emulator\'s clock offset and now', response: { 200: ClockViewSchema, ...ERRORS } },
@@ -101,7 +102,7 @@ type Operations = typeof OPERATIONS
 export function controlRoute<K extends ControlOperation> (operation: K) {
   // A fresh schema object per registration: Fastify marks the one it is given as visited.
   const schema: Operations[K] & { operationId: K, tags: string[] } = { ...OPERATIONS[operation], operationId: operation, tags: TAGS }
-  return { ...CONTROL_PATHS[operation], schema }
+  return { ...CONTROL_PATHS[operation], schema, bodyLimit: BODY_LIMITS[operation] }
 }
 
 type Part<K extends ControlOperation, P extends string> = Operations[K] extends { [key in P]: infer S extends TSchema } ? S : undefined

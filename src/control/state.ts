@@ -7,9 +7,6 @@ import { controlRoute } from './routes.js'
 import { exportState } from './snapshot/export.js'
 import { documentProblem } from './snapshot/import.js'
 
-/** A snapshot of a large store (100,000 records is about 40 MB) arrives in one body. */
-export const STATE_BODY_LIMIT = 512 * 1024 * 1024
-
 /** Snapshots: the state (records, fault rules) of one project or all, out as one document and back. */
 export const stateRoutes: FastifyPluginAsyncTypebox<{ state: EmulatorState }> = async (app, { state }) => {
   app.route({
@@ -23,7 +20,6 @@ export const stateRoutes: FastifyPluginAsyncTypebox<{ state: EmulatorState }> = 
 
   app.route({
     ...controlRoute('ImportState'),
-    bodyLimit: STATE_BODY_LIMIT,
     handler: async (request) => {
       const projectId = request.query.project_id
       const doc = request.body

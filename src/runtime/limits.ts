@@ -4,7 +4,7 @@ import { MAX_FAULT_MS } from '../schemas/faults.js'
  * Connection-level limits of the HTTP server. The values suit a local emulator under test load:
  * generous enough that no real client meets them, tight enough that a stuck or hostile client
  * cannot hold sockets or memory for long. Data limits live beside what they bound:
- * CONTROL_BODY_LIMIT (routes/control), STATE_BODY_LIMIT (routes/control/state), MAX_UPSERT_RECORDS (schemas/control), MAX_FAULT_RULES
+ * BODY_LIMITS (control/body-limits, every control route's body), MAX_UPSERT_RECORDS (schemas/control), MAX_FAULT_RULES
  * (faults/store), MAX_FAULT_MS (schemas/faults), --journal-size.
  */
 export interface ServerLimits {

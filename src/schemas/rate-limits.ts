@@ -35,7 +35,8 @@ export const RatePolicyViewSchema = Type.Object({
   limit: Type.Integer(),
   window: stringEnum(RATE_WINDOWS),
   remaining: Type.Optional(Type.Integer({ description: 'api: calls left in the current window.' })),
-  callers: Type.Optional(Type.Array(CallerSchema, { description: 'user, ip: the callers counted in the current window.' }))
+  callers: Type.Optional(Type.Array(CallerSchema, { description: 'user, ip: the callers counted in the current window, at most 100 (none for the projects of the view without project_id).' })),
+  callers_total: Type.Optional(Type.Integer({ description: 'user, ip: how many callers were counted, when more than are listed.' }))
 }, { additionalProperties: false })
 
 export const RateLimitsViewSchema = Type.Object({
@@ -52,3 +53,8 @@ export const RateLimitsStateSchema = Type.Object({
   projects: Type.Optional(Type.Record(Type.String(), RateLimitsViewSchema, { description: 'Without project_id: each project\'s own policies.' }))
 }, { title: 'RateLimitsState', additionalProperties: false })
 export type RateLimitsState = Static<typeof RateLimitsStateSchema>
+
+export const RateLimitsQuerySchema = Type.Object({
+  project_id: Type.Optional(ProjectIdSchema),
+  counts: Type.Optional(Type.Boolean({ default: true, description: 'false: the policies only, without reading a counter (what the dashboard polls).' }))
+}, { additionalProperties: false })

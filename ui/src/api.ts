@@ -61,10 +61,13 @@ export type StreamState = 'connecting' | 'live' | 'reconnecting'
  * stream is read with fetch and its Server-Sent Events parsed here; after a break it reconnects
  * with Last-Event-ID, so nothing the journal still holds is missed.
  */
-export function followJournal (filter: FormQuery<'StreamRequests'>, lastSeq: number, onEntry: (e: JournalEntry) => void, onState: (s: StreamState) => void): () => void {
+export function followJournal (filter: FormQuery<'StreamRequests'>, lastSeq: number, onEntry: (e: JournalEntry) => void, onState: (s: StreamState) => void, onNewJournal: () => void): () => void {
   let stopped = false
   let controller: AbortController | undefined
   let last = lastSeq
+  // The journal the seqs belong to: the stream names it first. Another one (the emulator restarted
+  // on this port, its seqs again from 1) means starting over from seq 0, at once.
+  let journalId: string | undefined
   const run = async (): Promise<void> => {
     // eslint-disable-next-line no-unmodified-loop-condition -- the returned stop function sets it
     while (!stopped) {
@@ -76,7 +79,8 @@ export function followJournal (filter: FormQuery<'StreamRequests'>, lastSeq: num
         onState('live')
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
         let buffer = ''
-        for (;;) {
+        let restart = false
+        while (!restart) {
           const { value, done } = await reader.read()
           if (done) break
           buffer += value
@@ -85,6 +89,18 @@ export function followJournal (filter: FormQuery<'StreamRequests'>, lastSeq: num
             const frame = buffer.slice(0, end)
             buffer = buffer.slice(end + 2)
             const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n')
+            if (/^event: ?journal$/m.test(frame) && data !== '') {
+              const id = (JSON.parse(data) as { journal_id: string }).journal_id
+              if (journalId !== undefined && id !== journalId) {
+                last = 0
+                onNewJournal()
+                restart = true
+                controller.abort()
+              }
+              journalId = id
+              if (restart) break
+              continue
+            }
             if (!/^event: ?request$/m.test(frame) || data === '') continue
             const entry = JSON.parse(data) as JournalEntry
             if (entry.seq <= last) continue
@@ -92,6 +108,7 @@ export function followJournal (filter: FormQuery<'StreamRequests'>, lastSeq: num
             onEntry(entry)
           }
         }
+        if (restart) continue
       } catch {
         if (stopped) return
       }

@@ -33,7 +33,7 @@ export function JournalView () {
       stop = followJournal(filter, last, (entry) => {
         if (pausedRef.current) setHeld((h) => [entry, ...h].slice(0, MAX_ROWS))
         else setRows((r) => [entry, ...r].slice(0, MAX_ROWS))
-      }, setState)
+      }, setState, () => { setRows([]); setHeld([]) })
     }, (err: Error) => setError(err.message))
     return () => { cancelled = true; stop() }
   }, [filters.project_id, filters.transaction_id, filters.status])

@@ -44,7 +44,8 @@ export function StatusStrip () {
           setRates({ perSecond: requests / ((now - before.at) / 1000), errorRate: requests > 0 ? (counts.errors - before.errors) / requests : 0 })
         }
         previous.current = { at: now, ...counts }
-        setLimits(summariseLimits(await api('GetRateLimits')))
+        // The summary needs the policies only: counts=false reads no counter, whatever the callers.
+        setLimits(summariseLimits(await api('GetRateLimits', { query: { counts: false } })))
       } catch {}
     }
     tick().catch(() => {})

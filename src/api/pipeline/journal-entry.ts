@@ -1,6 +1,7 @@
 import type { AuthOutcome } from '../auth/types.js'
 import type { FaultDecision } from '../faults/select.js'
 import type { JournalRecord } from '../../schemas/journal.js'
+import { capJournalText } from '../../store/journal/journal.js'
 
 /** What the journal keeps of one request. */
 export interface JournalSubject {
@@ -28,20 +29,22 @@ function outcomeOf ({ fault, auth, throttled, forwarded }: JournalSubject, statu
   return status < 400 ? 'ok' : 'error'
 }
 
-/** The journal record of a request: what was asked and answered, never a header or a secret. */
+/** The journal record of a request: what was asked and answered, never a header or a secret; each text capped (MAX_JOURNAL_TEXT_BYTES). */
 export function journalRecord (subject: JournalSubject, status: number, durationMs: number): JournalRecord {
+  const auth = subject.auth ?? NO_AUTH
+  const principal = capJournalText(auth.principal)
   const queryAt = subject.url.indexOf('?')
   return {
     at: Date.now() - durationMs,
-    request_id: subject.id,
-    method: subject.method,
-    path: queryAt === -1 ? subject.url : subject.url.slice(0, queryAt),
-    project_id: subject.projectId,
-    transaction_id: subject.transactionId,
+    request_id: capJournalText(subject.id),
+    method: capJournalText(subject.method),
+    path: capJournalText(queryAt === -1 ? subject.url : subject.url.slice(0, queryAt)),
+    project_id: capJournalText(subject.projectId),
+    transaction_id: capJournalText(subject.transactionId),
     status,
     duration_ms: Math.round(durationMs * 1000) / 1000,
-    auth: subject.auth ?? NO_AUTH,
-    fault_id: subject.fault?.ruleId,
+    auth: principal === auth.principal ? auth : { ...auth, principal },
+    fault_id: capJournalText(subject.fault?.ruleId),
     outcome: outcomeOf(subject, status)
   }
 }

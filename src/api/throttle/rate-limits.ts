@@ -4,7 +4,7 @@ import type { SettingsStore } from '../../store/settings.js'
 import type { CounterStore } from './counter.js'
 import type { PolicySet } from './policies.js'
 import { scopeOf } from './throttle.js'
-import { policiesView } from './view.js'
+import { policiesViews } from './view.js'
 
 /**
  * The throttling policies in force (global, and per project) with their counters, as the control
@@ -18,15 +18,18 @@ export function createRateLimits (settings: SettingsStore, counters: CounterStor
     counters.clear(scopePrefix(projectId))
   }
 
-  function view (projectId?: string): RateLimitsState {
+  /** The policies of a scope (all, without projectId), with their counts unless `counts` is false. */
+  function view (projectId?: string, counts = true): RateLimitsState {
     const set = policies()
     const now = clock.now()
     const { scope, rules } = scopeOf(set, projectId)
-    const state: RateLimitsState = { source: scope === '*' ? 'global' : 'project', policies: policiesView(rules, scope, counters, now) }
+    const own = projectId === undefined ? Object.entries(set.projects).sort(([a], [b]) => a < b ? -1 : 1) : []
+    const [views, ...projectViews] = policiesViews([{ rules, scope }, ...own.map(([id, itsRules]) => ({ rules: itsRules, scope: id, shown: 0 }))], counters, now, counts)
+    const state: RateLimitsState = { source: scope === '*' ? 'global' : 'project', policies: views }
     if (projectId !== undefined) return { project_id: projectId, ...state }
+    // Every project's policies with counts only (callers_total); its callers are listed with ?project_id=.
     // fromEntries defines keys as data: a project named `__proto__` is listed like any other.
-    const projects = Object.fromEntries(Object.entries(set.projects).sort(([a], [b]) => a < b ? -1 : 1)
-      .map(([id, own]) => [id, policiesView(own, id, counters, now)]))
+    const projects = Object.fromEntries(own.map(([id], i) => [id, projectViews[i]]))
     return { ...state, projects }
   }
 

@@ -3,20 +3,42 @@ import type { CounterStore } from './counter.js'
 import { rateLimitHeaderValue, WINDOW_MS } from './policies.js'
 import { counterPrefix, type ThrottleVerdict } from './throttle.js'
 
-/** One scope's policies with the live counts of the window holding `now`. */
-export function policiesView (rules: RateLimits, scope: string, counters: CounterStore, now: number): RateLimitsView {
-  const view: RateLimitsView = {}
-  for (const policy of POLICY_NAMES) {
-    const rule = rules[policy]
-    if (rule === undefined) continue
-    const prefix = counterPrefix(scope, policy)
-    const counted = counters.peek(prefix, WINDOW_MS[rule.window], now)
-    const remaining = (count: number): number => Math.max(0, rule.limit - count)
-    view[policy] = policy === 'api'
-      ? { ...rule, remaining: remaining(counted[0]?.count ?? 0) }
-      : { ...rule, callers: counted.map(({ key, count }) => ({ caller: key.slice(prefix.length), remaining: remaining(count) })).sort((a, b) => a.caller < b.caller ? -1 : 1) }
+/** Callers listed per policy in a view; `callers_total` says how many were counted. */
+export const CALLERS_SHOWN = 100
+
+/**
+ * Views of scopes' policies with the live counts of the window holding `now`, read from the
+ * counters in one pass for all of them: a read costs the scopes and callers it shows (at most
+ * CALLERS_SHOWN a policy), not a walk of every caller key for every scope.
+ */
+export function policiesViews (scopes: ReadonlyArray<{ rules: RateLimits, scope: string, shown?: number }>, counters: CounterStore, now: number, counts = true): RateLimitsView[] {
+  const queries: Array<{ prefix: string, windowMs: number, shown: number }> = []
+  for (const { rules, scope, shown = CALLERS_SHOWN } of scopes) {
+    for (const policy of POLICY_NAMES) {
+      const rule = rules[policy]
+      if (rule !== undefined) queries.push({ prefix: counterPrefix(scope, policy), windowMs: WINDOW_MS[rule.window], shown: policy === 'api' ? 1 : shown })
+    }
   }
-  return view
+  // Without counts nothing is read: the policies alone cost what they list.
+  if (!counts) return scopes.map(({ rules }) => ({ ...rules }))
+  const answers = counters.peekMany(queries, now)
+  let next = 0
+  return scopes.map(({ rules }) => {
+    const view: RateLimitsView = {}
+    for (const policy of POLICY_NAMES) {
+      const rule = rules[policy]
+      if (rule === undefined) continue
+      const { prefix } = queries[next]
+      const { counted, total } = answers[next++]
+      const remaining = (count: number): number => Math.max(0, rule.limit - count)
+      if (policy === 'api') view[policy] = { ...rule, remaining: remaining(counted[0]?.count ?? 0) }
+      else {
+        const callers = counted.map(({ key, count }) => ({ caller: key.slice(prefix.length), remaining: remaining(count) })).sort((a, b) => a.caller < b.caller ? -1 : 1)
+        view[policy] = total > callers.length ? { ...rule, callers, callers_total: total } : { ...rule, callers }
+      }
+    }
+    return view
+  })
 }
 
 /**

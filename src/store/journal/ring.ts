@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { OUTCOMES, entryOf, type JournalEntry, type JournalRecord } from '../../schemas/journal.js'
 import type { AuthOutcome } from '../../schemas/journal.js'
 import type { Journal, JournalFilter } from './journal.js'
@@ -210,6 +211,7 @@ export function createRingJournal (capacity: number): Journal {
   }
 
   return {
+    id: randomUUID(),
     append,
     list,
     lastSeq: () => lastSeq,

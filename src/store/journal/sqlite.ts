@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto'
 import type { Db } from '../db.js'
 import type { JournalDraft, JournalEntry, JournalRecord } from '../../schemas/journal.js'
 import type { Journal, JournalFilter } from './journal.js'
@@ -105,7 +106,13 @@ export function createSqliteJournal (db: Db, capacity: number, { onDeferred }: S
     return entriesOf(rows)
   }
 
+  // Shared by every worker on this file and kept with it, so it changes only with a new file,
+  // which is when seqs begin again.
+  db.prepare("INSERT OR IGNORE INTO state_version VALUES ('journal_epoch', ?)").run(randomInt(2 ** 47))
+  const id = `sqlite-${String(db.prepare("SELECT version FROM state_version WHERE name = 'journal_epoch'").pluck().get())}`
+
   return {
+    id,
     append (entry: JournalRecord): void {
       if (capacity === 0) return
       pending.push(entry)

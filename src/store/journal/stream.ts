@@ -7,6 +7,8 @@ export const POLL_MS = 100
 export const POLL_BATCH = 1000
 /** Entries replayed to a client that reconnects with Last-Event-ID. */
 export const REPLAY_MAX = 1000
+/** Entries read from the journal at a time while replaying: a replay never holds more than this. */
+export const REPLAY_PAGE = 16
 /** A comment line this often keeps idle proxies from closing the stream and finds dead clients. */
 export const HEARTBEAT_MS = 15_000
 
@@ -21,6 +23,12 @@ export interface StreamListener {
   send: (frame: string) => boolean
   /** Closes the listener's connection (the server is closing). */
   end: () => void
+  /**
+   * Whether the replay must wait before it sends more: returns true when the listener's unread
+   * bytes are past its budget, and then calls `resume` once they have drained (or never, if the
+   * listener is gone). Without it a replay is sent at once.
+   */
+  full?: (resume: () => void) => boolean
 }
 
 export const matchesFilter = (f: StreamFilter, e: JournalEntry): boolean =>
@@ -40,13 +48,15 @@ const HEARTBEAT = ': keep-alive\n\n'
  */
 export function createJournalStream (journal: Journal, { pollMs = POLL_MS, heartbeatMs = HEARTBEAT_MS } = {}) {
   const listeners = new Set<StreamListener>()
+  // Listeners still being sent their replay; they join `listeners` when it is done.
+  const replaying = new Set<StreamListener>()
   let cursor = 0
   let poller: NodeJS.Timeout | undefined
   let heartbeat: NodeJS.Timeout | undefined
 
   const heartbeatAll = (): void => {
     for (const l of listeners) if (!l.send(HEARTBEAT)) listeners.delete(l)
-    if (listeners.size === 0) stop()
+    if (listeners.size === 0 && replaying.size === 0) stop()
   }
 
   const poll = (): void => {
@@ -69,7 +79,7 @@ export function createJournalStream (journal: Journal, { pollMs = POLL_MS, heart
       }
       if (batch !== '' && !l.send(batch)) listeners.delete(l)
     }
-    if (listeners.size === 0) stop()
+    if (listeners.size === 0 && replaying.size === 0) stop()
   }
 
   function stop (): void {
@@ -90,26 +100,54 @@ export function createJournalStream (journal: Journal, { pollMs = POLL_MS, heart
         poller = setInterval(poll, pollMs).unref()
         heartbeat = setInterval(heartbeatAll, heartbeatMs).unref()
       }
-      if (lastSeq !== undefined && lastSeq < cursor) {
-        let batch = ''
-        for (const entry of journal.list({ ...listener.filter, afterSeq: lastSeq, limit: REPLAY_MAX })) {
-          if (entry.seq > cursor) break
-          batch += frameOf(entry)
-        }
-        if (batch !== '' && !listener.send(batch)) return () => {}
+      let gone = false
+      const join = (): void => {
+        replaying.delete(listener)
+        if (!gone) listeners.add(listener)
       }
-      listeners.add(listener)
-      return () => {
+      const unsubscribe = (): void => {
+        gone = true
+        replaying.delete(listener)
         listeners.delete(listener)
-        if (listeners.size === 0) stop()
+        if (listeners.size === 0 && replaying.size === 0) stop()
       }
+      if (lastSeq === undefined || lastSeq >= cursor) {
+        join()
+        return unsubscribe
+      }
+      // The replay is read a page at a time and written as the listener drains, and it chases the
+      // live cursor: it joins the live listeners (in the same tick) once it has caught up, so no
+      // entry is sent twice or skipped. Memory is one page plus the listener's own unread budget.
+      replaying.add(listener)
+      let after = lastSeq
+      let left = REPLAY_MAX
+      const pump = (): void => {
+        for (;;) {
+          if (gone) return
+          if (left <= 0 || after >= cursor) return join()
+          const page = journal.list({ ...listener.filter, afterSeq: after, limit: Math.min(REPLAY_PAGE, left) })
+          if (page.length === 0) return join()
+          for (const entry of page) {
+            if (entry.seq > cursor) return join()
+            after = entry.seq
+            left--
+            if (!listener.send(frameOf(entry))) { unsubscribe(); return }
+            if (listener.full?.(pump) === true) return
+          }
+        }
+      }
+      pump()
+      return unsubscribe
     },
-    /** Listeners now attached. */
+    /** The journal's identity, which changes when seqs begin again (see Journal.id). */
+    journalId: journal.id,
+    /** Listeners now attached (their replay sent). */
     size: (): number => listeners.size,
     /** Ends the stream for everyone (the server is closing). */
     close (): void {
-      for (const l of listeners) l.end()
+      for (const l of [...listeners, ...replaying]) l.end()
       listeners.clear()
+      replaying.clear()
       stop()
     }
   }
