@@ -1,16 +1,8 @@
-import type { FastifyBaseLogger } from 'fastify'
-import type { Authenticator } from '../auth/types.js'
-import type { CorsPolicy } from '../cors/policy.js'
-import type { FaultDecider, LatencyWait } from '../faults/decide.js'
 import type { FindBody } from '../lookup/find-body.js'
-import type { Throttle } from '../throttle/throttle.js'
 import type { Forward } from '../upstream/forward.js'
-import type { Journal } from '../../store/journal/journal.js'
-import type { Metrics } from '../../runtime/metrics/metrics.js'
-import type { AccountRequest } from '../../runtime/accounting.js'
 import { createAnswer, type Answer } from './answer.js'
-import { createDecide, type Decide } from './decide.js'
-import { createRecord, type RecordCall } from './record.js'
+import { createDecide, type Decide, type DecideSteps } from './decide.js'
+import { createRecord, type RecordCall, type RecordOptions } from './record.js'
 
 /**
  * The request pipeline of the emulated API: plain functions that every entrance calls, so each
@@ -37,22 +29,11 @@ export interface Pipeline {
   needsBody: boolean
 }
 
-export interface PipelineSteps {
-  /** `--cors`; undefined: off. Preflights never reach the pipeline: they are not API calls. */
-  cors?: CorsPolicy
-  /** Host names browsers are answered under besides localhost and IP literals; none when left out. */
-  allowedHosts?: ReadonlySet<string>
-  authenticate: Authenticator
-  throttle: Throttle
-  decideFault: FaultDecider
-  latencyWait: LatencyWait
+/** Every step the pipeline composes: the decisions', the answer's (`findBody`, `forward`) and the record's. */
+export type PipelineSteps = DecideSteps & RecordOptions & {
   findBody: FindBody
   /** `--unknown-transaction proxy`: asks the upstream what the store cannot answer. */
   forward?: Forward
-  journal: Journal
-  metrics: Metrics
-  account: AccountRequest
-  log: FastifyBaseLogger
 }
 
 /** The pipeline of one operation, whose calls are counted under `route` (its URL pattern). */
